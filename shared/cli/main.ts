@@ -1,0 +1,38 @@
+/**
+ * Entry point of the `abtest` command: dispatches to one sub-command module per verb.
+ */
+const usage = `abtest: automated A/B experiment analysis
+
+Usage:
+  abtest run FILE... [--json] [--data-dir DIR] [--definition FILE]
+  abtest stats --vectors FILE
+  abtest generate --users N --seed S [--effect ...] -o FILE
+  abtest serve [--port 8080] [--data-dir DIR]
+`;
+
+type Command = (args: readonly string[]) => Promise<number>;
+
+const commands: Record<string, () => Promise<Command>> = {
+  stats: async () => (await import('./stats-command.ts')).statsCommand,
+};
+
+/**
+ * Runs the command line and resolves with the process exit code.
+ * @param argv - the arguments after the program name
+ * @returns 0 on success, non-zero on failure
+ * @example await main(['stats', '--vectors', 'stats_vectors.json'])
+ */
+export async function main(argv: readonly string[]): Promise<number> {
+  const [verb, ...rest] = argv;
+  if (verb === undefined || verb === '--help' || verb === '-h' || verb === 'help') {
+    process.stdout.write(usage);
+    return verb === undefined ? 2 : 0;
+  }
+  const load = commands[verb];
+  if (load === undefined) {
+    process.stderr.write(`abtest: unknown command "${verb}"\n\n${usage}`);
+    return 2;
+  }
+  const command = await load();
+  return command(rest);
+}
