@@ -6,13 +6,15 @@ const usage = `abtest: automated A/B experiment analysis
 Usage:
   abtest run FILE... [--json] [--data-dir DIR] [--definition FILE]
   abtest stats --vectors FILE
-  abtest generate --users N --seed S [--effect ...] -o FILE
+  abtest generate --users N --seed S [--effect conversion=0.1] [--truth FILE] -o FILE
   abtest serve [--port 8080] [--data-dir DIR]
 `;
 
 type Command = (args: readonly string[]) => Promise<number>;
 
 const commands: Record<string, () => Promise<Command>> = {
+  run: async () => (await import('./run-command.ts')).runCommand,
+  generate: async () => (await import('./generate-command.ts')).generateCommand,
   stats: async () => (await import('./stats-command.ts')).statsCommand,
 };
 

@@ -11,7 +11,7 @@ const interval = z.tuple([nullableNumber, nullableNumber]);
 
 /** One row-level problem of a batch: where it is and why it was rejected. */
 export const rowErrorSchema = z.object({
-  line: z.number().int(),
+  line: z.number().int().nullable(),
   column: z.string().nullable(),
   value: z.string().nullable(),
   reason: z.string(),

@@ -1,0 +1,92 @@
+/**
+ * The BlobStore on Cloud Storage (`@google-cloud/storage`). A thin wrapper: atomicity comes from
+ * Cloud Storage itself (an object appears whole), `ifAbsent` from the `ifGenerationMatch: 0`
+ * precondition (https://cloud.google.com/storage/docs/request-preconditions).
+ */
+import { mkdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Storage, type StorageOptions } from '@google-cloud/storage';
+import type { BlobStore } from './blob-store.ts';
+import { assertSafeLocation } from './blob-store.ts';
+
+const preconditionFailed = 412;
+
+/**
+ * Creates a BlobStore over Cloud Storage. The client is created once, lazily.
+ * @param options - client options (`apiEndpoint` points it at a test double of the JSON API)
+ * @returns the store
+ * @example const blobs = gcsBlobStore({ projectId: 'my-project' })
+ */
+export function gcsBlobStore(options: StorageOptions = {}): BlobStore {
+  let client: Storage | undefined;
+  const file = (bucket: string, key: string) => {
+    assertSafeLocation(bucket, key);
+    client ??= new Storage(options);
+    return client.bucket(bucket).file(key);
+  };
+  const refusedAsExisting = (error: unknown) =>
+    (error as { code?: number }).code === preconditionFailed;
+  const cacheDir = path.join(os.tmpdir(), 'abtest-gcs-cache');
+
+  return {
+    async write(bucket, key, data, writeOptions = {}) {
+      try {
+        await file(bucket, key).save(data, {
+          resumable: false,
+          contentType: writeOptions.contentType,
+          ...(writeOptions.ifAbsent === true ? { preconditionOpts: { ifGenerationMatch: 0 } } : {}),
+        });
+        return true;
+      } catch (error) {
+        if (writeOptions.ifAbsent === true && refusedAsExisting(error)) return false;
+        throw error;
+      }
+    },
+    async upload(localPath, bucket, key, writeOptions = {}) {
+      assertSafeLocation(bucket, key);
+      client ??= new Storage(options);
+      try {
+        await client.bucket(bucket).upload(localPath, {
+          destination: key,
+          resumable: false,
+          contentType: writeOptions.contentType,
+          ...(writeOptions.ifAbsent === true ? { preconditionOpts: { ifGenerationMatch: 0 } } : {}),
+        });
+        return true;
+      } catch (error) {
+        if (writeOptions.ifAbsent === true && refusedAsExisting(error)) return false;
+        throw error;
+      }
+    },
+    async read(bucket, key) {
+      const [contents] = await file(bucket, key).download();
+      return contents;
+    },
+    readStream: (bucket, key) => file(bucket, key).createReadStream(),
+    async exists(bucket, key) {
+      const [found] = await file(bucket, key).exists();
+      return found;
+    },
+    async list(bucket, prefix) {
+      client ??= new Storage(options);
+      const [files] = await client.bucket(bucket).getFiles({ prefix });
+      return files.map((entry) => entry.name).sort();
+    },
+    async localFile(bucket, key) {
+      const destination = path.join(cacheDir, bucket, ...key.split('/'));
+      await mkdir(path.dirname(destination), { recursive: true });
+      await file(bucket, key).download({ destination });
+      return destination;
+    },
+    async signedUrl(bucket, key, ttlSeconds) {
+      const [url] = await file(bucket, key).getSignedUrl({
+        version: 'v4',
+        action: 'read',
+        expires: Date.now() + ttlSeconds * 1000,
+      });
+      return url;
+    },
+    uri: (bucket, key) => `gs://${bucket}/${key}`,
+  };
+}

@@ -1,0 +1,108 @@
+/**
+ * The BlobStore on a local folder: `gs://bucket/key` is `<root>/bucket/key`. Writes go to a
+ * temporary file in the same folder, then a rename, so a crash never leaves half an object.
+ */
+import { createReadStream } from 'node:fs';
+import {
+  copyFile,
+  link,
+  mkdir,
+  readFile,
+  readdir,
+  rename,
+  stat,
+  unlink,
+  writeFile,
+} from 'node:fs/promises';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { BlobStore, WriteOptions } from './blob-store.ts';
+import { assertSafeLocation } from './blob-store.ts';
+
+/**
+ * Creates a BlobStore rooted at a folder.
+ * @param root - the folder holding one sub-folder per bucket (`<data-dir>/buckets`)
+ * @returns the store
+ * @example const blobs = localBlobStore('.abtest/buckets')
+ */
+export function localBlobStore(root: string): BlobStore {
+  const fileOf = (bucket: string, key: string) => {
+    assertSafeLocation(bucket, key);
+    return path.join(root, bucket, ...key.split('/'));
+  };
+  const temporaryBeside = (target: string) =>
+    `${target}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
+
+  /** Moves a finished temporary file into place; with ifAbsent, a hard link that fails on EEXIST. */
+  const publish = async (temporary: string, target: string, options: WriteOptions) => {
+    try {
+      if (options.ifAbsent === true) {
+        await link(temporary, target);
+        await unlink(temporary);
+      } else {
+        await rename(temporary, target);
+      }
+      return true;
+    } catch (error) {
+      await unlink(temporary).catch(() => undefined);
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw error;
+    }
+  };
+
+  const exists = async (bucket: string, key: string) => {
+    try {
+      return (await stat(fileOf(bucket, key))).isFile();
+    } catch {
+      return false;
+    }
+  };
+
+  return {
+    async write(bucket, key, data, options = {}) {
+      const target = fileOf(bucket, key);
+      if (options.ifAbsent === true && (await exists(bucket, key))) return false;
+      await mkdir(path.dirname(target), { recursive: true });
+      const temporary = temporaryBeside(target);
+      await writeFile(temporary, data);
+      return publish(temporary, target, options);
+    },
+    async upload(localPath, bucket, key, options = {}) {
+      const target = fileOf(bucket, key);
+      if (options.ifAbsent === true && (await exists(bucket, key))) return false;
+      await mkdir(path.dirname(target), { recursive: true });
+      const temporary = temporaryBeside(target);
+      await copyFile(localPath, temporary);
+      return publish(temporary, target, options);
+    },
+    read: (bucket, key) => readFile(fileOf(bucket, key)),
+    readStream: (bucket, key) => createReadStream(fileOf(bucket, key)),
+    exists,
+    async list(bucket, prefix) {
+      assertSafeLocation(bucket, prefix === '' ? 'x' : prefix.replace(/\/$/, ''));
+      const base = path.join(root, bucket);
+      const keys: string[] = [];
+      const walk = async (dir: string, relative: string): Promise<void> => {
+        let entries;
+        try {
+          entries = await readdir(dir, { withFileTypes: true });
+        } catch {
+          return;
+        }
+        for (const entry of entries) {
+          const key = relative === '' ? entry.name : `${relative}/${entry.name}`;
+          if (entry.isDirectory()) await walk(path.join(dir, entry.name), key);
+          else if (entry.isFile() && !entry.name.includes('.tmp-') && key.startsWith(prefix)) {
+            keys.push(key);
+          }
+        }
+      };
+      const prefixDir = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/')) : '';
+      await walk(path.join(base, ...prefixDir.split('/').filter(Boolean)), prefixDir);
+      return keys.sort();
+    },
+    localFile: async (bucket, key) => fileOf(bucket, key),
+    signedUrl: async () => null,
+    uri: (bucket, key) => fileOf(bucket, key),
+  };
+}

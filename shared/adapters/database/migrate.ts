@@ -1,0 +1,74 @@
+/**
+ * Applies the numbered SQL migrations of `sql/` (`001_init.sql`, `002_...`) in order, each in
+ * its own transaction, recording them in `schema_migrations`. The same files serve PGlite and
+ * PostgreSQL. An advisory lock keeps two instances starting together from racing.
+ */
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Database } from './database.ts';
+
+const migrationLockId = 4_207_771;
+const migrationFile = /^(\d{3})_([a-z0-9_]+)\.sql$/;
+
+/**
+ * Finds the project's `sql/` folder, from the sources or from the compiled `dist/`.
+ * @returns an absolute path
+ * @throws {Error} when no `sql/` folder is found
+ * @example await migrate(db, migrationsDir())
+ */
+export function migrationsDir(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let depth = 0; depth < 6; depth += 1) {
+    const candidate = path.join(dir, 'sql');
+    if (existsSync(path.join(candidate, '001_init.sql'))) return candidate;
+    dir = path.dirname(dir);
+  }
+  throw new Error('sql/ migrations folder not found');
+}
+
+/**
+ * Applies every migration not yet recorded.
+ * @param db - the database
+ * @param dir - the folder of numbered `.sql` files
+ * @returns the versions applied now (empty when up to date)
+ * @example const applied = await migrate(db, migrationsDir())
+ */
+export async function migrate(db: Database, dir: string = migrationsDir()): Promise<number[]> {
+  const files = (await readdir(dir))
+    .map((name) => ({ name, match: migrationFile.exec(name) }))
+    .filter((entry) => entry.match !== null)
+    .sort((a, b) => a.name.localeCompare(b.name));
+  await db.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version integer PRIMARY KEY,
+    name text NOT NULL,
+    applied_at timestamptz NOT NULL DEFAULT now())`);
+  const applied: number[] = [];
+  for (const { name, match } of files) {
+    const version = Number(match?.[1]);
+    const sql = await readFile(path.join(dir, name), 'utf8');
+    const done = await db.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [migrationLockId]);
+      const seen = await tx.query('SELECT 1 FROM schema_migrations WHERE version = $1', [version]);
+      if (seen.rows.length > 0) return false;
+      for (const statement of splitStatements(sql)) await tx.query(statement);
+      await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
+        version,
+        match?.[2],
+      ]);
+      return true;
+    });
+    if (done) applied.push(version);
+  }
+  return applied;
+}
+
+/** Splits a migration file on the semicolons that end statements (no procedural bodies). */
+function splitStatements(sql: string): string[] {
+  return sql
+    .replace(/--.*$/gm, '')
+    .split(';')
+    .map((statement) => statement.trim())
+    .filter((statement) => statement !== '');
+}

@@ -1,0 +1,289 @@
+/**
+ * The in-process EventBus: Pub/Sub's semantics inside one process, durable in PostgreSQL.
+ * The outbox rows are fanned out into one `bus_deliveries` row per subscription; a delivery is
+ * retried with exponential backoff when its handler throws and marked `dead` (kept, inspectable)
+ * after five attempts. A delivery interrupted by a crash is still `pending` and is delivered
+ * again after a restart: at least once, never lost.
+ *
+ * Deliveries run one at a time, oldest first. With `redeliver: N` (the `ABTEST_BUS_REDELIVER`
+ * test setting) every delivery is made N times and the ready deliveries are shuffled, to prove
+ * handlers idempotent and order-independent.
+ */
+import type { Logger } from '../../logging/logger.ts';
+import type { Topic } from '../../messages/topics.ts';
+import type { Database } from '../database/database.ts';
+import type { EventBus, MessageHandler } from './event-bus.ts';
+import { backoffMs, deliveryPolicy } from './event-bus.ts';
+import { unsentMessages } from './outbox.ts';
+
+/** A delivery that failed five times. */
+export interface DeadLetter {
+  readonly message_id: string;
+  readonly subscription: string;
+  readonly attempts: number;
+  readonly last_error: string | null;
+}
+
+/** The in-process bus, with what a local runner needs besides the port. */
+export interface InProcessBus extends EventBus {
+  /** Resolves once every message has been delivered or dead-lettered. */
+  idle(): Promise<void>;
+  /** Deliveries that exhausted their attempts. */
+  deadLetters(): Promise<DeadLetter[]>;
+}
+
+/** Settings of the in-process bus. */
+export interface InProcessBusOptions {
+  readonly logger: Logger;
+  /** Deliver every message this many times, in shuffled order (default 1). */
+  readonly redeliver?: number;
+  readonly maxAttempts?: number;
+  readonly minBackoffMs?: number;
+  readonly maxBackoffMs?: number;
+  /** Seed of the shuffle used when redelivering. */
+  readonly seed?: number;
+}
+
+interface ReadyDelivery {
+  readonly message_id: string;
+  readonly subscription: string;
+  readonly topic: Topic;
+  readonly payload: unknown;
+  readonly attempts: number;
+}
+
+/**
+ * Creates the in-process bus over a migrated database and starts delivering what it holds.
+ * @param db - the database holding the outbox and the deliveries
+ * @param options - logger, redelivery and backoff settings
+ * @returns the bus
+ * @example const bus = inProcessBus(db, { logger }); await bus.idle()
+ */
+export function inProcessBus(db: Database, options: InProcessBusOptions): InProcessBus {
+  const redeliver = options.redeliver ?? 1;
+  const maxAttempts = options.maxAttempts ?? deliveryPolicy.maxAttempts;
+  const policy = {
+    minBackoffMs: options.minBackoffMs ?? deliveryPolicy.minBackoffMs,
+    maxBackoffMs: options.maxBackoffMs ?? deliveryPolicy.maxBackoffMs,
+  };
+  const subscriptions = new Map<string, { topic: Topic; handler: MessageHandler }>();
+  const random = mulberry32(options.seed ?? 20261126);
+  let running: Promise<void> | undefined;
+  let dirty = false;
+  let closed = false;
+  let timer: NodeJS.Timeout | undefined;
+
+  const fanOut = async (): Promise<void> => {
+    for (;;) {
+      const messages = await unsentMessages(db, 200);
+      if (messages.length === 0) return;
+      for (const message of messages) {
+        const targets = [...subscriptions].filter(([, entry]) => entry.topic === message.topic);
+        await db.transaction(async (tx) => {
+          for (const [name] of targets) {
+            await tx.query(
+              `INSERT INTO bus_deliveries (message_id, subscription) VALUES ($1, $2)
+               ON CONFLICT DO NOTHING`,
+              [message.message_id, name],
+            );
+          }
+          await tx.query('UPDATE outbox_messages SET sent_at = now() WHERE message_id = $1', [
+            message.message_id,
+          ]);
+        });
+      }
+    }
+  };
+
+  const readyDeliveries = async (): Promise<ReadyDelivery[]> => {
+    const names = [...subscriptions.keys()];
+    if (names.length === 0) return [];
+    const result = await db.query<ReadyDelivery>(
+      `SELECT d.message_id, d.subscription, m.topic, m.payload, d.attempts
+       FROM bus_deliveries d JOIN outbox_messages m USING (message_id)
+       WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND d.subscription = ANY($1)
+       ORDER BY d.next_attempt_at, m.created_at, d.message_id, d.subscription LIMIT 50`,
+      [names],
+    );
+    return [...result.rows];
+  };
+
+  /** Records the attempt before the handler runs, so a crash mid-handler still counts it. */
+  const startAttempt = async (delivery: ReadyDelivery): Promise<number> => {
+    const attempt = delivery.attempts + 1;
+    await db.query(
+      `UPDATE bus_deliveries SET attempts = $3, updated_at = now()
+       WHERE message_id = $1 AND subscription = $2`,
+      [delivery.message_id, delivery.subscription, attempt],
+    );
+    return attempt;
+  };
+
+  const runHandler = async (delivery: ReadyDelivery, attempt: number): Promise<unknown> => {
+    const entry = subscriptions.get(delivery.subscription);
+    try {
+      await entry?.handler({
+        id: delivery.message_id,
+        topic: delivery.topic,
+        data: delivery.payload,
+        attempt,
+      });
+      return undefined;
+    } catch (error) {
+      return error ?? new Error('handler failed');
+    }
+  };
+
+  const settle = async (delivery: ReadyDelivery, attempt: number, error: unknown) => {
+    if (error === undefined) {
+      await db.query(
+        `UPDATE bus_deliveries SET status = 'done', last_error = NULL, updated_at = now()
+         WHERE message_id = $1 AND subscription = $2`,
+        [delivery.message_id, delivery.subscription],
+      );
+      return;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    const dead = attempt >= maxAttempts;
+    options.logger.warn(dead ? 'message dead-lettered' : 'delivery failed, will retry', {
+      message_id: delivery.message_id,
+      subscription: delivery.subscription,
+      attempt,
+      error: message,
+    });
+    await db.query(
+      `UPDATE bus_deliveries SET status = $3, last_error = $4,
+         next_attempt_at = now() + make_interval(secs => $5), updated_at = now()
+       WHERE message_id = $1 AND subscription = $2`,
+      [
+        delivery.message_id,
+        delivery.subscription,
+        dead ? 'dead' : 'pending',
+        message,
+        backoffMs(attempt, policy) / 1000,
+      ],
+    );
+  };
+
+  /** Delivers a set of ready deliveries; with redelivery, N interleaved copies of each. */
+  const deliverAll = async (ready: readonly ReadyDelivery[]): Promise<void> => {
+    const attempts = new Map<ReadyDelivery, number>();
+    const failures = new Map<ReadyDelivery, unknown>();
+    for (const delivery of ready) attempts.set(delivery, await startAttempt(delivery));
+    const copies =
+      redeliver > 1
+        ? shuffle(
+            ready.flatMap((d) => Array<ReadyDelivery>(redeliver).fill(d)),
+            random,
+          )
+        : ready;
+    for (const delivery of copies) {
+      if (closed) return;
+      const error = await runHandler(delivery, attempts.get(delivery) ?? 1);
+      if (error !== undefined && !failures.has(delivery)) failures.set(delivery, error);
+    }
+    for (const delivery of ready) {
+      await settle(delivery, attempts.get(delivery) ?? 1, failures.get(delivery));
+    }
+  };
+
+  const drain = async (): Promise<void> => {
+    do {
+      dirty = false;
+      await fanOut();
+      for (;;) {
+        const ready = await readyDeliveries();
+        if (ready.length === 0 || closed) break;
+        await deliverAll(redeliver > 1 ? ready : ready.slice(0, 1));
+        await fanOut();
+      }
+    } while (dirty && !closed);
+  };
+
+  const nextDueInMs = async (): Promise<number | undefined> => {
+    const result = await db.query<{ wait_ms: number | null; unsent: number }>(
+      `SELECT (SELECT EXTRACT(EPOCH FROM (min(next_attempt_at) - now())) * 1000
+                 FROM bus_deliveries WHERE status = 'pending' AND subscription = ANY($1))::float8 AS wait_ms,
+              (SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL)::int AS unsent`,
+      [[...subscriptions.keys()]],
+    );
+    const row = result.rows[0];
+    if (row === undefined) return undefined;
+    if (row.unsent > 0 && subscriptions.size > 0) return 0;
+    return row.wait_ms === null ? undefined : Math.max(0, row.wait_ms);
+  };
+
+  const kick = (): Promise<void> => {
+    dirty = true;
+    if (running === undefined && !closed) {
+      running = drain()
+        .catch((error: unknown) => options.logger.error('bus dispatch failed', { error }))
+        .finally(() => {
+          running = undefined;
+          void scheduleNext();
+        });
+    }
+    return running ?? Promise.resolve();
+  };
+
+  const scheduleNext = async (): Promise<void> => {
+    if (closed) return;
+    const wait = await nextDueInMs().catch(() => undefined);
+    if (wait === undefined || closed) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => void kick(), Math.ceil(wait) + 5);
+  };
+
+  return {
+    kind: 'inprocess',
+    async flush() {
+      void kick();
+    },
+    async subscribe(topic, subscription, handler) {
+      subscriptions.set(subscription, { topic, handler });
+      void kick();
+    },
+    async idle() {
+      for (;;) {
+        await kick();
+        while (running !== undefined) await running;
+        const wait = await nextDueInMs();
+        if (wait === undefined) return;
+        await new Promise((resolve) => setTimeout(resolve, Math.ceil(wait) + 5));
+      }
+    },
+    async deadLetters() {
+      const result = await db.query<DeadLetter>(
+        `SELECT message_id, subscription, attempts, last_error FROM bus_deliveries
+         WHERE status = 'dead' ORDER BY updated_at, message_id`,
+      );
+      return [...result.rows];
+    },
+    async close() {
+      closed = true;
+      clearTimeout(timer);
+      while (running !== undefined) await running;
+    },
+  };
+}
+
+/** A small seeded generator, so shuffled redelivery is reproducible. */
+function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function shuffle<T>(items: readonly T[], random: () => number): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
+  }
+  return copy;
+}

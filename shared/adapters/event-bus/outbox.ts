@@ -1,0 +1,57 @@
+/**
+ * The outbox: messages are rows written in the transaction that changes the state they
+ * announce, so state and message commit together or not at all. A message given a key is
+ * stored once however often it is enqueued, which keeps a redelivered handler from publishing
+ * its downstream message twice.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Topic } from '../../messages/topics.ts';
+import type { TopicPayloads } from '../../messages/message-schemas.ts';
+import type { Queryable } from '../database/database.ts';
+
+/** A row of the outbox. */
+export interface OutboxMessage {
+  readonly message_id: string;
+  readonly topic: Topic;
+  readonly payload: unknown;
+}
+
+/**
+ * Records a message to publish.
+ * @param tx - the transaction writing the state the message announces (or the database)
+ * @param topic - where it goes
+ * @param payload - its JSON body
+ * @param key - a deduplication key: the same (topic, key) is one message
+ * @returns the message id
+ * @example await enqueueMessage(tx, topics.batchReceived, { version: 1, batch_id }, batch_id)
+ */
+export async function enqueueMessage<T extends Topic>(
+  tx: Queryable,
+  topic: T,
+  payload: TopicPayloads[T],
+  key?: string,
+): Promise<string> {
+  const messageId = key === undefined ? `${topic}:${randomUUID()}` : `${topic}:${key}`;
+  await tx.query(
+    `INSERT INTO outbox_messages (message_id, topic, payload) VALUES ($1, $2, $3)
+     ON CONFLICT (message_id) DO NOTHING`,
+    [messageId, topic, JSON.stringify(payload)],
+  );
+  return messageId;
+}
+
+/**
+ * Reads messages not yet sent, oldest first.
+ * @param db - the database
+ * @param limit - at most this many
+ * @returns the messages
+ * @example const pending = await unsentMessages(db, 100)
+ */
+export async function unsentMessages(db: Queryable, limit: number): Promise<OutboxMessage[]> {
+  const result = await db.query<OutboxMessage>(
+    `SELECT message_id, topic, payload FROM outbox_messages
+     WHERE sent_at IS NULL ORDER BY created_at, message_id LIMIT $1`,
+    [limit],
+  );
+  return [...result.rows];
+}

@@ -1,0 +1,72 @@
+/**
+ * Builds the three ports from the configuration: PGlite or PostgreSQL, local folders or Cloud
+ * Storage, the in-process bus or Pub/Sub. Migrations are applied before anything else runs.
+ */
+import path from 'node:path';
+import type { Config } from '../config/load-config.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { BlobStore } from './blob-store/blob-store.ts';
+import { gcsBlobStore } from './blob-store/gcs-blob-store.ts';
+import { localBlobStore } from './blob-store/local-blob-store.ts';
+import type { Database } from './database/database.ts';
+import { migrate } from './database/migrate.ts';
+import { openPostgresDatabase } from './database/pg-database.ts';
+import { openPgliteDatabase } from './database/pglite-database.ts';
+import type { EventBus } from './event-bus/event-bus.ts';
+import { inProcessBus } from './event-bus/in-process-bus.ts';
+import { pubSubBus } from './event-bus/pubsub-bus.ts';
+
+/** The opened ports. */
+export interface Adapters {
+  readonly db: Database;
+  readonly blobs: BlobStore;
+  readonly bus: EventBus;
+  /** Stops the bus, then closes the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database (migrated), the blob store and the bus the configuration names.
+ * @param config - the validated configuration
+ * @param logger - the logger the bus reports to
+ * @returns the ports
+ * @example const adapters = await openAdapters(loadConfig(), logger)
+ */
+export async function openAdapters(config: Config, logger: Logger): Promise<Adapters> {
+  const db = await openDatabase(config);
+  await migrate(db);
+  const blobs: BlobStore =
+    config.storage === 'gcs'
+      ? gcsBlobStore({ projectId: config.projectId })
+      : localBlobStore(path.join(config.dataDir, 'buckets'));
+  const bus: EventBus =
+    config.bus === 'pubsub'
+      ? pubSubBus(db, { projectId: config.projectId, logger })
+      : inProcessBus(db, { logger, redeliver: config.busRedeliver });
+  return {
+    db,
+    blobs,
+    bus,
+    async close() {
+      await bus.close();
+      await db.close();
+    },
+  };
+}
+
+/**
+ * Opens the configured database, without migrating it.
+ * @param config - the validated configuration
+ * @returns the database
+ * @example const db = await openDatabase(config)
+ */
+export async function openDatabase(config: Config): Promise<Database> {
+  switch (config.database.kind) {
+    case 'pglite':
+      return openPgliteDatabase(config.database.dir);
+    case 'postgres':
+      return openPostgresDatabase(config.database.url);
+    case 'cloudsql':
+      throw new Error('Cloud SQL connector not configured yet');
+  }
+}

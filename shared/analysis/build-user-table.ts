@@ -1,0 +1,191 @@
+/**
+ * From curated events to one row per analysed user (DESIGN.md "Statistics conventions"): a
+ * user enters at their first exposure and belongs to its variant; events before it, or
+ * outside the window, do not count (events at the exposure instant do); a user exposed in two
+ * variants is excluded and counted. Everything runs as one lazy polars query over the curated
+ * Parquet; only the per-user result reaches JS, as typed columns.
+ */
+import pl from 'nodejs-polars';
+import { MISSING_LEVEL, type CategoricalColumn, type UnitTable } from '../models/unit-table.ts';
+import type { ExperimentDefinition, MetricSpec } from './experiment-definition.ts';
+
+/** The per-user table of an experiment, with what was left out. */
+export interface UserTable {
+  readonly table: UnitTable;
+  /** Epoch milliseconds of each user's first exposure (NaN for unit tables), row-aligned. */
+  readonly exposedAt: Float64Array;
+}
+
+/** The per-user frame and the counts around it. */
+export interface UserFrame {
+  /**
+   * One row per analysed user, sorted by `user_id`: `variant`, `exposed_at_us`, one `a.<name>`
+   * column per attribute and one `m.<name>` column per metric.
+   */
+  readonly frame: pl.DataFrame;
+  /** Users exposed in more than one variant. */
+  readonly excludedMultipleVariants: number;
+  /** Accepted events stored for the experiment. */
+  readonly events: number;
+}
+
+const coreColumns = new Set([
+  'event_id',
+  'experiment_id',
+  'user_id',
+  'variant',
+  'event_type',
+  'timestamp',
+  'value',
+]);
+
+/** Prefix of attribute columns in a user frame. */
+export const attributePrefix = 'a.';
+/** Prefix of metric columns in a user frame. */
+export const metricPrefix = 'm.';
+
+/**
+ * Builds the per-user frame of an experiment from its curated Parquet files.
+ * @param files - local paths of the experiment's curated files
+ * @param metrics - the metrics to compute per user
+ * @param definition - the definition (exposure event, window), or undefined
+ * @returns the frame, sorted by user id, and the counts
+ * @example const users = await buildUserFrame(['/data/events.parquet'], defaultMetrics, undefined)
+ */
+export async function buildUserFrame(
+  files: readonly string[],
+  metrics: readonly MetricSpec[],
+  definition: ExperimentDefinition | undefined,
+): Promise<UserFrame> {
+  const scan = pl.concat(
+    files.map((file) => pl.scanParquet(file)),
+    { how: 'diagonalRelaxed' },
+  );
+  const attributes = scan.columns.filter((name) => !coreColumns.has(name)).sort();
+  const countFrame = await scan.select(pl.len().alias('events')).collect();
+  const events = Number(countFrame.getColumn('events').toArray()[0] ?? 0);
+
+  let inWindow = scan;
+  if (definition?.start_at !== undefined) {
+    inWindow = inWindow.filter(pl.col('timestamp').gtEq(pl.lit(new Date(definition.start_at))));
+  }
+  if (definition?.end_at !== undefined) {
+    inWindow = inWindow.filter(pl.col('timestamp').ltEq(pl.lit(new Date(definition.end_at))));
+  }
+  const exposureEvent = definition?.exposure_event ?? 'exposure';
+  const firstByTime = (name: string) => pl.col(name).sortBy(['timestamp', 'event_id']).first();
+  const exposures = inWindow
+    .filter(pl.col('event_type').eq(pl.lit(exposureEvent)))
+    .groupBy('user_id')
+    .agg(
+      pl.col('variant').nUnique().alias('__variants'),
+      pl.col('timestamp').min().alias('__exposed_at'),
+      firstByTime('variant').alias('variant'),
+      ...attributes.map((name) => firstByTime(name).alias(name)),
+    );
+  const exposedUsers = exposures.filter(pl.col('__variants').eq(1));
+
+  let users = exposedUsers.select('user_id', 'variant', '__exposed_at', ...attributes);
+  const eventTypes = [...new Set(metrics.map((metric) => metric.eventType))].sort();
+  eventTypes.forEach((eventType, index) => {
+    const perUser = inWindow
+      .filter(pl.col('event_type').eq(pl.lit(eventType)))
+      .select('user_id', 'timestamp', 'value')
+      .join(exposedUsers.select('user_id', '__exposed_at'), { on: 'user_id', how: 'inner' })
+      .filter(pl.col('timestamp').gtEq(pl.col('__exposed_at')))
+      .groupBy('user_id')
+      .agg(
+        pl.len().cast(pl.Float64).alias(`__count_${index}`),
+        pl.col('value').sort().sum().alias(`__sum_${index}`),
+      );
+    users = users.join(perUser, { on: 'user_id', how: 'left' });
+  });
+
+  const metricColumns = metrics.map((metric) => {
+    const index = eventTypes.indexOf(metric.eventType);
+    const count = pl.col(`__count_${index}`).fillNull(0);
+    const expression =
+      metric.aggregate === 'any'
+        ? count.gt(0).cast(pl.Float64)
+        : metric.aggregate === 'count'
+          ? count
+          : pl.col(`__sum_${index}`).fillNull(0);
+    return expression.alias(`${metricPrefix}${metric.name}`);
+  });
+
+  const [frame, excludedFrame] = await Promise.all([
+    users
+      .select(
+        pl.col('user_id'),
+        pl.col('variant'),
+        pl.col('__exposed_at').cast(pl.Int64).cast(pl.Float64).alias('exposed_at_us'),
+        ...attributes.map((name) =>
+          pl.col(name).fillNull(pl.lit(MISSING_LEVEL)).alias(`${attributePrefix}${name}`),
+        ),
+        ...metricColumns,
+      )
+      .sort('user_id')
+      .collect({ streaming: true }),
+    exposures.filter(pl.col('__variants').gt(1)).select(pl.len().alias('n')).collect(),
+  ]);
+  return {
+    frame,
+    excludedMultipleVariants: Number(excludedFrame.getColumn('n').toArray()[0] ?? 0),
+    events,
+  };
+}
+
+/**
+ * Turns a user frame into typed columns for statistics and models.
+ * @param frame - a frame from {@link buildUserFrame} (or a unit table read the same way)
+ * @param metrics - the metrics, in document order
+ * @returns the table and exposure times
+ * @example const { table } = toUserTable(users.frame, defaultMetrics)
+ */
+export function toUserTable(
+  frame: pl.DataFrame,
+  metrics: readonly { readonly name: string; readonly type: 'binomial' | 'continuous' }[],
+): UserTable {
+  const attributes = frame.columns
+    .filter((name) => name.startsWith(attributePrefix))
+    .map((name) => name.slice(attributePrefix.length));
+  return {
+    table: {
+      unitIds: frame.getColumn('user_id').cast(pl.Utf8).toArray() as string[],
+      variant: categorical(frame.getColumn('variant').cast(pl.Utf8)),
+      attributes: attributes.map((name) => ({
+        name,
+        column: categorical(frame.getColumn(`${attributePrefix}${name}`).cast(pl.Utf8)),
+      })),
+      metrics: metrics.map((metric) => ({
+        name: metric.name,
+        type: metric.type,
+        values: float64Column(frame.getColumn(`${metricPrefix}${metric.name}`)),
+      })),
+    },
+    exposedAt: frame.columns.includes('exposed_at_us')
+      ? float64Column(frame.getColumn('exposed_at_us')).map((us) => us / 1000)
+      : new Float64Array(frame.height).fill(Number.NaN),
+  };
+}
+
+function float64Column(series: pl.Series): Float64Array {
+  return Float64Array.from(series.cast(pl.Float64).toTypedArray() as ArrayLike<number>);
+}
+
+/**
+ * A text column as sorted levels and codes.
+ * @param series - a polars string series without nulls
+ * @returns levels in code-point order and one code per row
+ * @example categorical(pl.Series('v', ['b', 'a', 'b'])) // { levels: ['a','b'], codes: [1,0,1] }
+ */
+export function categorical(series: pl.Series): CategoricalColumn {
+  const levels = (series.unique().toArray() as string[]).sort((a, b) =>
+    a < b ? -1 : a > b ? 1 : 0,
+  );
+  const index = new Map(levels.map((level, code) => [level, code]));
+  const values = series.toArray() as string[];
+  const codes = new Uint32Array(values.length);
+  for (let i = 0; i < values.length; i += 1) codes[i] = index.get(values[i] ?? '') ?? 0;
+  return { levels, codes };
+}

@@ -1,0 +1,122 @@
+/**
+ * The readable (non-JSON) output of `abtest run`: each batch in a line with its first errors,
+ * then per experiment the data, the sample-ratio check, and per metric a table of variant,
+ * users, mean with interval, lift with interval, p-value, adjusted p-value and P(beat control).
+ */
+import type { ExperimentResult, MetricResult, ResultDocument } from '../result/result-document.ts';
+
+const shownErrors = 5;
+
+/**
+ * Renders the result document for a terminal.
+ * @param document - the result document
+ * @returns lines of text ending in a newline
+ * @example process.stdout.write(formatSummary(document))
+ */
+export function formatSummary(document: ResultDocument): string {
+  const out: string[] = [];
+  for (const batch of document.batches) {
+    out.push(
+      `${batch.source}: ${batch.status}, ${count(batch.accepted)} accepted, ${count(batch.rejected)} rejected, ${count(batch.duplicates)} duplicates  (batch ${batch.batch_id})`,
+    );
+    for (const error of batch.errors.slice(0, shownErrors)) {
+      const where = [error.line === null ? null : `line ${error.line}`, error.column]
+        .filter(Boolean)
+        .join(', ');
+      out.push(
+        `  ${where === '' ? '' : `${where}: `}${error.reason}${error.value === null ? '' : ` (${JSON.stringify(error.value)})`}`,
+      );
+    }
+    if (batch.errors.length > shownErrors)
+      out.push(`  ... and ${count(batch.rejected - shownErrors)} more`);
+  }
+  for (const experiment of document.experiments) out.push('', ...experimentLines(experiment));
+  return `${out.join('\n')}\n`;
+}
+
+function experimentLines(experiment: ExperimentResult): string[] {
+  const lines = [
+    `Experiment ${experiment.experiment_id}  (analysis ${experiment.analysis_id}, alpha ${experiment.alpha})`,
+    `  ${count(experiment.data.users)} users analysed from ${count(experiment.data.events)} events; ${count(experiment.data.excluded_users.multiple_variants)} excluded (exposed to more than one variant)`,
+    `  Sample ratio: ${Object.entries(experiment.srm.observed)
+      .map(([v, n]) => `${v} ${count(n)}`)
+      .join(
+        ', ',
+      )}; p = ${pValue(experiment.srm.p_value)}${experiment.srm.flagged ? '  ** SAMPLE RATIO MISMATCH: do not trust these results **' : ''}`,
+  ];
+  for (const metric of experiment.metrics) lines.push('', ...metricTable(metric));
+  for (const model of experiment.models) {
+    const effects = model.treatment_effects
+      .map(
+        (effect) =>
+          `${effect.variant} ${signed(effect.predicted_delta)} [${fixed(effect.ci[0])}, ${fixed(effect.ci[1])}]`,
+      )
+      .join('; ');
+    lines.push(
+      '',
+      `  Adjusted ${model.metric} (${model.model.replace('_', ' ')}): ${effects}${model.flags.length > 0 ? `  flags: ${model.flags.join(', ')}` : ''}`,
+    );
+  }
+  if (experiment.report !== null) {
+    lines.push('', `  Report: ${experiment.report.pdf}`, `  CSV:    ${experiment.report.csv}`);
+  }
+  return lines;
+}
+
+function metricTable(metric: MetricResult): string[] {
+  const header = [
+    'variant',
+    'users',
+    `mean [${metric.type === 'binomial' ? 'Wilson' : 't'} CI]`,
+    'lift [CI]',
+    'p-value',
+    'adj. p',
+    'P(beat)',
+  ];
+  const rows = metric.variants.map((variant) => {
+    const comparison = metric.comparisons.find((c) => c.variant === variant.variant);
+    return [
+      `${variant.variant}${variant.is_control ? ' (control)' : ''}`,
+      count(variant.users),
+      `${fixed(variant.mean)} [${fixed(variant.ci_low)}, ${fixed(variant.ci_high)}]`,
+      comparison === undefined
+        ? ''
+        : `${percent(comparison.relative_lift)} [${percent(comparison.relative_lift_ci[0])}, ${percent(comparison.relative_lift_ci[1])}]`,
+      comparison === undefined ? '' : pValue(comparison.p_value),
+      comparison === undefined
+        ? ''
+        : `${pValue(comparison.p_value_adjusted)}${comparison.significant ? ' *' : ''}`,
+      comparison?.bayesian ? percent(comparison.bayesian.prob_beat_control, false) : '',
+    ];
+  });
+  const widths = header.map((title, i) =>
+    Math.max(title.length, ...rows.map((row) => (row[i] ?? '').length)),
+  );
+  const render = (cells: readonly string[]) =>
+    `    ${cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ')}`;
+  return [`  ${metric.name} (${metric.type})`, render(header), ...rows.map(render)];
+}
+
+function count(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+function fixed(x: number | null): string {
+  if (x === null) return 'n/a';
+  const magnitude = Math.abs(x);
+  return x.toFixed(magnitude >= 100 ? 2 : magnitude >= 1 ? 3 : 4);
+}
+
+function signed(x: number | null): string {
+  return x === null ? 'n/a' : `${x >= 0 ? '+' : ''}${fixed(x)}`;
+}
+
+function percent(x: number | null, sign = true): string {
+  if (x === null) return 'n/a';
+  return `${sign && x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
+}
+
+function pValue(p: number | null): string {
+  if (p === null) return 'n/a';
+  return p < 0.0001 ? '<0.0001' : p.toFixed(4);
+}

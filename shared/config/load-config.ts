@@ -1,0 +1,133 @@
+/**
+ * The one place that reads the environment (CONVENTIONS "The environment is read in one
+ * place"). Every setting is validated with zod; a bad value fails fast with a message naming
+ * the variable. The defaults give the embedded local stack: PGlite, local folders, the
+ * in-process bus, data under `./.abtest`.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const positiveInt = z.coerce.number().int().positive();
+
+const envSchema = z.object({
+  ABTEST_DATA_DIR: z.string().min(1).default('.abtest'),
+  DATABASE_URL: z.string().url().optional(),
+  CLOUD_SQL_INSTANCE: z.string().min(1).optional(),
+  DB_USER: z.string().min(1).optional(),
+  DB_PASSWORD: z.string().optional(),
+  DB_NAME: z.string().min(1).optional(),
+  ABTEST_STORAGE: z.enum(['local', 'gcs']).default('local'),
+  ABTEST_BUCKET_RAW: z.string().min(1).default('raw'),
+  ABTEST_BUCKET_CURATED: z.string().min(1).default('curated'),
+  ABTEST_BUCKET_ARTIFACTS: z.string().min(1).default('artifacts'),
+  ABTEST_BUS: z.enum(['inprocess', 'pubsub']).default('inprocess'),
+  GOOGLE_CLOUD_PROJECT: z.string().min(1).default('abtest-local'),
+  ABTEST_REJECT_THRESHOLD: z.coerce.number().min(0).max(1).default(0.05),
+  ABTEST_MAX_UPLOAD_BYTES: positiveInt.default(1024 * 1024 * 1024),
+  ABTEST_API_TOKEN: z.string().min(16).optional(),
+  RESULTS_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).default(30),
+  ABTEST_BUS_REDELIVER: positiveInt.default(1),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warning', 'error']).default('info'),
+  PORT: positiveInt.default(8080),
+});
+
+/** Where each bucket lives; locally `gs://bucket/key` maps to `<data-dir>/buckets/bucket/key`. */
+export interface BucketNames {
+  readonly raw: string;
+  readonly curated: string;
+  readonly artifacts: string;
+}
+
+/** Every setting of abtest, validated. */
+export interface Config {
+  readonly dataDir: string;
+  readonly database:
+    | { readonly kind: 'pglite'; readonly dir: string }
+    | { readonly kind: 'postgres'; readonly url: string }
+    | {
+        readonly kind: 'cloudsql';
+        readonly instance: string;
+        readonly user: string;
+        readonly password: string;
+        readonly database: string;
+      };
+  readonly storage: 'local' | 'gcs';
+  readonly buckets: BucketNames;
+  readonly bus: 'inprocess' | 'pubsub';
+  readonly projectId: string;
+  readonly rejectThreshold: number;
+  readonly maxUploadBytes: number;
+  readonly apiToken: string | undefined;
+  readonly resultsCacheTtlSeconds: number;
+  readonly busRedeliver: number;
+  readonly logLevel: 'debug' | 'info' | 'warning' | 'error';
+  readonly port: number;
+}
+
+/** Thrown when a setting is missing or malformed; the message names the variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/**
+ * Reads and validates the configuration.
+ * @param env - the environment to read (defaults to `process.env`)
+ * @param overrides - values from the command line (`--data-dir`) that win over the environment
+ * @returns the validated configuration
+ * @throws {ConfigError} naming the first bad variable
+ * @example const config = loadConfig({ ABTEST_DATA_DIR: '/tmp/abtest' })
+ */
+export function loadConfig(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  overrides: { readonly dataDir?: string } = {},
+): Config {
+  const blankToUndefined = Object.fromEntries(
+    Object.entries(env).map(([key, value]) => [key, value === '' ? undefined : value]),
+  );
+  const parsed = envSchema.safeParse(blankToUndefined);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const variable = issue?.path.join('.') ?? 'environment';
+    throw new ConfigError(`invalid ${variable}: ${issue?.message ?? 'bad value'}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(overrides.dataDir ?? e.ABTEST_DATA_DIR);
+  return {
+    dataDir,
+    database: databaseSettings(e, dataDir),
+    storage: e.ABTEST_STORAGE,
+    buckets: {
+      raw: e.ABTEST_BUCKET_RAW,
+      curated: e.ABTEST_BUCKET_CURATED,
+      artifacts: e.ABTEST_BUCKET_ARTIFACTS,
+    },
+    bus: e.ABTEST_BUS,
+    projectId: e.GOOGLE_CLOUD_PROJECT,
+    rejectThreshold: e.ABTEST_REJECT_THRESHOLD,
+    maxUploadBytes: e.ABTEST_MAX_UPLOAD_BYTES,
+    apiToken: e.ABTEST_API_TOKEN,
+    resultsCacheTtlSeconds: e.RESULTS_CACHE_TTL_SECONDS,
+    busRedeliver: e.ABTEST_BUS_REDELIVER,
+    logLevel: e.LOG_LEVEL,
+    port: e.PORT,
+  };
+}
+
+function databaseSettings(e: z.infer<typeof envSchema>, dataDir: string): Config['database'] {
+  if (e.CLOUD_SQL_INSTANCE !== undefined) {
+    for (const name of ['DB_USER', 'DB_NAME'] as const) {
+      if (e[name] === undefined) {
+        throw new ConfigError(`invalid ${name}: required when CLOUD_SQL_INSTANCE is set`);
+      }
+    }
+    return {
+      kind: 'cloudsql',
+      instance: e.CLOUD_SQL_INSTANCE,
+      user: e.DB_USER ?? '',
+      password: e.DB_PASSWORD ?? '',
+      database: e.DB_NAME ?? '',
+    };
+  }
+  if (e.DATABASE_URL !== undefined) return { kind: 'postgres', url: e.DATABASE_URL };
+  return { kind: 'pglite', dir: path.join(dataDir, 'pg') };
+}

@@ -1,0 +1,145 @@
+/**
+ * Row-level validation of the events contract, as polars expressions over the whole table (no
+ * row objects in JS): each row gets the first problem found, in column order, or none. Rows
+ * with a problem are rejections; the others become typed curated events.
+ */
+import pl from 'nodejs-polars';
+import { experimentIdRegex, knownOptionalColumns, requiredColumns } from './events-contract.ts';
+import { rowIndexColumn, type EventTable } from './read-event-table.ts';
+
+/** A rejected row: its record index, the column at fault, the value found, and why. */
+export interface Rejection {
+  readonly record: number;
+  readonly column: string;
+  readonly value: string | null;
+  readonly reason: string;
+}
+
+/** The outcome of row validation. */
+export interface ValidatedRows {
+  /** Records that are not blank lines. */
+  readonly rowsRead: number;
+  /** Valid rows as curated events (see {@link curatedColumns}), in file order. */
+  readonly accepted: pl.DataFrame;
+  /** Invalid rows, in file order. */
+  readonly rejections: readonly Rejection[];
+  /** The attribute columns (every column beyond the contract's), sorted. */
+  readonly attributes: readonly string[];
+}
+
+/** The columns of a curated events file, before the attributes. */
+export const curatedColumns = [
+  'event_id',
+  'experiment_id',
+  'user_id',
+  'variant',
+  'event_type',
+  'timestamp',
+  'value',
+] as const;
+
+const timestampHint =
+  'expected ISO-8601 with a UTC offset (2026-01-31T09:30:00Z) or epoch milliseconds';
+const longestValueShown = 200;
+
+/**
+ * Validates every row of an events table.
+ * @param table - the table from `readEventTable`
+ * @returns accepted curated rows and the rejections
+ * @example const { accepted, rejections } = await validateEventRows(table)
+ */
+export async function validateEventRows(table: EventTable): Promise<ValidatedRows> {
+  const known = new Set<string>([...requiredColumns, ...knownOptionalColumns]);
+  const attributes = table.columns.filter((name) => !known.has(name)).sort();
+  const hasEventId = table.columns.includes('event_id');
+  const hasValue = table.columns.includes('value');
+
+  const text = (name: string) => pl.col(name).str.strip();
+  const isBlank = (name: string) =>
+    pl
+      .col(name)
+      .isNull()
+      .or(text(name).eq(pl.lit('')));
+  const notBlankLine = pl.anyHorizontal(table.columns.map((name) => pl.col(name).isNotNull()));
+
+  const epochMs = text('timestamp').str.contains('^-?[0-9]{1,15}$');
+  const parsedTimestamp = pl
+    .when(epochMs)
+    .then(text('timestamp').cast(pl.Int64, false).mul(1000))
+    .otherwise(text('timestamp').str.strptime(pl.Datetime('ms'), '%+').cast(pl.Int64))
+    .cast(pl.Datetime('us', 'UTC'));
+  const parsedValue = hasValue
+    ? text('value').cast(pl.Float64, false)
+    : pl.lit(null).cast(pl.Float64);
+
+  const checks: readonly (readonly [pl.Expr, string, string])[] = [
+    ...requiredColumns.map((name) => [isBlank(name), name, `empty ${name}`] as const),
+    [
+      text('experiment_id').str.contains(experimentIdRegex).not(),
+      'experiment_id',
+      "experiment_id is not a valid id (1-128 letters, digits, '.', '_' or '-')",
+    ],
+    [pl.col('__timestamp').isNull(), 'timestamp', `unparseable timestamp (${timestampHint})`],
+    ...(hasValue
+      ? ([
+          [
+            isBlank('value').not().and(pl.col('__value').isNull()),
+            'value',
+            'value is not a number',
+          ],
+          [pl.col('__value').isNan(), 'value', 'value is NaN'],
+          [pl.col('__value').isInfinite(), 'value', 'value is infinite'],
+          [pl.col('__value').lt(0), 'value', 'value is negative'],
+        ] as const)
+      : []),
+  ];
+  const firstProblem = (pick: (check: readonly [pl.Expr, string, string]) => pl.Expr) => {
+    let expression: pl.Then | pl.ChainedThen | undefined;
+    for (const check of checks) {
+      expression =
+        expression === undefined
+          ? pl.when(check[0]).then(pick(check))
+          : expression.when(check[0]).then(pick(check));
+    }
+    return (expression as pl.ChainedThen).otherwise(pl.lit(null).cast(pl.Utf8));
+  };
+
+  const frame = await table.frame
+    .filter(notBlankLine)
+    .withColumns(parsedTimestamp.alias('__timestamp'), parsedValue.alias('__value'))
+    .withColumns(
+      firstProblem((check) => pl.lit(check[2])).alias('__reason'),
+      firstProblem((check) => pl.lit(check[1])).alias('__column'),
+      firstProblem((check) => pl.col(check[1]).str.slice(0, longestValueShown)).alias('__bad'),
+    )
+    .collect();
+
+  const rejected = frame.filter(pl.col('__reason').isNotNull());
+  const records = rejected.getColumn(rowIndexColumn).toArray() as number[];
+  const columns = rejected.getColumn('__column').toArray() as string[];
+  const values = rejected.getColumn('__bad').toArray() as (string | null)[];
+  const reasons = rejected.getColumn('__reason').toArray() as string[];
+  const rejections = records.map((record, i) => ({
+    record,
+    column: columns[i] ?? '',
+    value: values[i] ?? null,
+    reason: reasons[i] ?? '',
+  }));
+
+  const accepted = frame
+    .filter(pl.col('__reason').isNull())
+    .select(
+      (hasEventId
+        ? pl.when(isBlank('event_id')).then(pl.lit(null)).otherwise(pl.col('event_id'))
+        : pl.lit(null).cast(pl.Utf8)
+      ).alias('event_id'),
+      pl.col('experiment_id').str.strip(),
+      pl.col('user_id'),
+      pl.col('variant'),
+      pl.col('event_type'),
+      pl.col('__timestamp').alias('timestamp'),
+      pl.col('__value').alias('value'),
+      ...attributes.map((name) => pl.col(name)),
+    );
+  return { rowsRead: frame.height, accepted, rejections, attributes };
+}

@@ -1,0 +1,195 @@
+/**
+ * `POST /v1/ingest/events`: an events file as the body (CSV, NDJSON, JSON array or Parquet by
+ * Content-Type) or as the `file` part of `multipart/form-data` (`curl -F file=@events.csv`).
+ * The body is streamed to disk, never buffered whole; past the configured size it is a 413.
+ * Answers 202 for a new batch, 200 for a repeat (same content or same Idempotency-Key), 4xx
+ * with the file error for a file rejected whole, 415 for a type abtest does not read.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
+import busboy from 'busboy';
+import { ValidationError, isValidationError } from '../errors/errors.ts';
+import type { SourceFormat } from '../events/events-contract.ts';
+import {
+  formatExtension,
+  formatFromFileName,
+  formatFromMediaType,
+} from '../events/source-format.ts';
+import { ingestUpload } from '../stages/ingest.ts';
+import type { StageDeps } from '../stages/stage-deps.ts';
+import type { BatchRecord } from '../store/batch-records.ts';
+import { requestBody, sendError, sendJson } from './http-json.ts';
+import { spoolBody, type SpooledBody } from './spool-body.ts';
+
+const idempotencyKeyPattern = /^[\x21-\x7e]{1,200}$/;
+
+/**
+ * Handles an upload request.
+ * @param deps - the ports
+ * @param req - the request (its body unread, or read into `rawBody` by functions-framework)
+ * @param res - the response
+ * @example await handleIngestRequest(deps, req, res)
+ */
+export async function handleIngestRequest(
+  deps: StageDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const key = header(req, 'idempotency-key');
+  if (key !== undefined && !idempotencyKeyPattern.test(key)) {
+    sendError(res, 400, 'Idempotency-Key must be 1-200 visible ASCII characters');
+    return;
+  }
+  const declared = Number(header(req, 'content-length') ?? Number.NaN);
+  if (Number.isFinite(declared) && declared > deps.config.maxUploadBytes) {
+    sendError(
+      res,
+      413,
+      `the upload is larger than the limit of ${deps.config.maxUploadBytes} bytes`,
+    );
+    req.resume();
+    return;
+  }
+  let spooled: SpooledBody | undefined;
+  try {
+    const upload = await receiveUpload(req, deps.config.maxUploadBytes);
+    spooled = upload.spooled;
+    const outcome = await ingestUpload(deps, {
+      filePath: upload.spooled.filePath,
+      source: upload.source,
+      format: upload.format,
+      contentHash: upload.spooled.sha256,
+      byteSize: upload.spooled.bytes,
+      ...(key === undefined ? {} : { idempotencyKey: key }),
+    });
+    const body = batchResponse(outcome.batch);
+    if (outcome.fileError !== undefined) {
+      sendError(res, outcome.fileError.httpStatus, outcome.fileError.message, body);
+    } else {
+      sendJson(res, outcome.created ? 202 : 200, body, {
+        location: `/v1/batches/${outcome.batch.batch_id}`,
+      });
+    }
+  } catch (error) {
+    if (!isValidationError(error)) throw error;
+    req.resume();
+    sendError(res, error.httpStatus, error.message);
+  } finally {
+    await spooled?.discard();
+  }
+}
+
+/**
+ * The response body for a batch: `{batch_id, status, accepted, rejected, duplicates, errors}`,
+ * counts null until validation has run.
+ * @param batch - the stored batch
+ * @returns the JSON body
+ * @example batchResponse(batch).status // 'received'
+ */
+export function batchResponse(batch: BatchRecord) {
+  return {
+    batch_id: batch.batch_id,
+    status: batch.status,
+    source: batch.source,
+    accepted: batch.accepted,
+    rejected: batch.rejected,
+    duplicates: batch.duplicates,
+    errors: batch.errors.map((error) => ({
+      line: error.line,
+      column: error.column,
+      value: error.value,
+      reason: error.reason,
+    })),
+  };
+}
+
+interface ReceivedUpload {
+  readonly spooled: SpooledBody;
+  readonly format: SourceFormat;
+  readonly source: string;
+}
+
+async function receiveUpload(req: IncomingMessage, maxBytes: number): Promise<ReceivedUpload> {
+  const contentType = header(req, 'content-type') ?? '';
+  if (contentType.toLowerCase().startsWith('multipart/form-data')) {
+    return receiveMultipart(req, contentType, maxBytes);
+  }
+  const format = formatFromMediaType(contentType);
+  if (format === undefined) {
+    throw new ValidationError(
+      `unsupported Content-Type "${contentType}": send text/csv, application/x-ndjson, application/json, application/vnd.apache.parquet or multipart/form-data`,
+      415,
+    );
+  }
+  const spooled = await spoolBody(requestBody(req), maxBytes, `upload.${formatExtension[format]}`);
+  if (spooled.bytes === 0) {
+    await spooled.discard();
+    throw new ValidationError('the request body is empty', 400);
+  }
+  return { spooled, format, source: `upload.${formatExtension[format]}` };
+}
+
+function receiveMultipart(
+  req: IncomingMessage,
+  contentType: string,
+  maxBytes: number,
+): Promise<ReceivedUpload> {
+  return new Promise((resolve, reject) => {
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({
+        headers: { ...req.headers, 'content-type': contentType },
+        limits: { files: 1 },
+      });
+    } catch (error) {
+      reject(
+        new ValidationError(`malformed multipart/form-data: ${(error as Error).message}`, 400),
+      );
+      return;
+    }
+    let pending: Promise<ReceivedUpload> | undefined;
+    parser.on('file', (field: string, stream: Readable, info: busboy.FileInfo) => {
+      if (field !== 'file' || pending !== undefined) {
+        stream.resume();
+        return;
+      }
+      const fileName = info.filename ?? 'upload';
+      const format = formatFromMediaType(info.mimeType) ?? formatFromFileName(fileName);
+      if (format === undefined) {
+        stream.resume();
+        pending = Promise.reject(
+          new ValidationError(
+            `unsupported file type "${info.mimeType}" for ${fileName}: send CSV, NDJSON, JSON or Parquet`,
+            415,
+          ),
+        );
+        pending.catch(() => undefined);
+        return;
+      }
+      pending = spoolBody(stream, maxBytes, `upload.${formatExtension[format]}`).then(
+        (spooled) => ({
+          spooled,
+          format,
+          source: fileName,
+        }),
+      );
+      pending.catch(() => stream.resume());
+    });
+    parser.on('error', (error: Error) =>
+      reject(new ValidationError(`malformed multipart/form-data: ${error.message}`, 400)),
+    );
+    parser.on('close', () => {
+      if (pending === undefined) {
+        reject(new ValidationError('multipart/form-data without a "file" part', 400));
+        return;
+      }
+      pending.then(resolve, reject);
+    });
+    requestBody(req).pipe(parser);
+  });
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,68 @@
+/**
+ * The JSON payload of each topic, validated at the edge of every handler (CONVENTIONS
+ * "Untrusted input starts as unknown"). Each carries `version: 1`. Messages name ids only;
+ * the state they refer to lives in the database.
+ */
+import { z } from 'zod';
+import { topics, type Topic } from './topics.ts';
+
+const id = z.string().min(1).max(200);
+
+export const batchReceivedSchema = z.object({ version: z.literal(1), batch_id: id });
+export const batchValidatedSchema = z.object({
+  version: z.literal(1),
+  batch_id: id,
+  experiment_ids: z.array(id),
+});
+/** The Cloud Scheduler payload: all running experiments, or one (`experiment_id`). */
+export const rerunSchema = z.object({
+  version: z.literal(1),
+  experiment_id: id.optional(),
+  job_id: id.optional(),
+});
+export const analysisCompletedSchema = z.object({
+  version: z.literal(1),
+  experiment_id: id,
+  analysis_id: id,
+  job_id: id.optional(),
+});
+export const modelTrainedSchema = z.object({
+  version: z.literal(1),
+  experiment_id: id,
+  analysis_id: id,
+  job_id: id.optional(),
+});
+export const reportReadySchema = z.object({
+  version: z.literal(1),
+  experiment_id: id,
+  analysis_id: id,
+  pdf: z.string(),
+  csv: z.string(),
+});
+
+export type BatchReceived = z.infer<typeof batchReceivedSchema>;
+export type BatchValidated = z.infer<typeof batchValidatedSchema>;
+export type Rerun = z.infer<typeof rerunSchema>;
+export type AnalysisCompleted = z.infer<typeof analysisCompletedSchema>;
+export type ModelTrained = z.infer<typeof modelTrainedSchema>;
+export type ReportReady = z.infer<typeof reportReadySchema>;
+
+/** The payload type of each topic. */
+export interface TopicPayloads {
+  [topics.batchReceived]: BatchReceived;
+  [topics.batchValidated]: BatchValidated;
+  [topics.rerun]: Rerun;
+  [topics.analysisCompleted]: AnalysisCompleted;
+  [topics.modelTrained]: ModelTrained;
+  [topics.reportReady]: ReportReady;
+}
+
+/** The schema of each topic's payload. */
+export const payloadSchemas: { readonly [T in Topic]: z.ZodType<TopicPayloads[T]> } = {
+  [topics.batchReceived]: batchReceivedSchema,
+  [topics.batchValidated]: batchValidatedSchema,
+  [topics.rerun]: rerunSchema,
+  [topics.analysisCompleted]: analysisCompletedSchema,
+  [topics.modelTrained]: modelTrainedSchema,
+  [topics.reportReady]: reportReadySchema,
+};

@@ -1,0 +1,20 @@
+/**
+ * The Pub/Sub topics of the chain (DESIGN.md "The chain"). These exact names exist on GCP; the
+ * in-process bus uses them too.
+ */
+export const topics = {
+  batchReceived: 'abtest.batch.received',
+  batchValidated: 'abtest.batch.validated',
+  analysisCompleted: 'abtest.analysis.completed',
+  modelTrained: 'abtest.model.trained',
+  reportReady: 'abtest.report.ready',
+  rerun: 'abtest.rerun',
+} as const;
+
+export type Topic = (typeof topics)[keyof typeof topics];
+
+/** Every topic, in chain order. */
+export const allTopics: readonly Topic[] = Object.values(topics);
+
+/** Where messages go after five failed deliveries. */
+export const deadLetterTopic = 'abtest.dead-letter';

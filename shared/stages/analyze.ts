@@ -1,0 +1,170 @@
+/**
+ * The analyze stage: an experiment's curated events become the result document's experiment
+ * object, stored as an `analyses` row. The analysis id is a hash of what went in (the curated
+ * batches, the definition, the analysis version), so analysing the same data again finds the
+ * same analysis and records the run as `unchanged`; a burst of batches is coalesced into the
+ * analyses that actually differ. The per-user table is kept beside it for the train stage.
+ */
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { enqueueMessage } from '../adapters/event-bus/outbox.ts';
+import { buildUserFrame, toUserTable } from '../analysis/build-user-table.ts';
+import { cumulativeLift } from '../analysis/cumulative-lift.ts';
+import { metricSpecs, planVariants } from '../analysis/experiment-definition.ts';
+import { summarizeExperiment } from '../analysis/summarize-experiment.ts';
+import { ValidationError } from '../errors/errors.ts';
+import { topics } from '../messages/topics.ts';
+import type { ExperimentResult } from '../result/result-document.ts';
+import {
+  findAnalysis,
+  insertAnalysis,
+  promoteLatestAnalysis,
+  recordAnalysisRun,
+} from '../store/analysis-records.ts';
+import { curatedBatches, findExperiment } from '../store/experiment-records.ts';
+import { userTableKey } from '../store/storage-layout.ts';
+import type { StageDeps } from './stage-deps.ts';
+
+/** Bumped whenever the analysis would compute something different from the same input. */
+export const analysisVersion = 1;
+
+/** Why analysis ran. */
+export interface AnalysisTrigger {
+  readonly kind: 'batch' | 'rerun' | 'http';
+  /** The message (or job) that caused it; a repeat of it records nothing new. */
+  readonly triggerId: string;
+  readonly jobId?: string | undefined;
+}
+
+/** What an analysis run found. */
+export interface AnalysisOutcome {
+  readonly analysisId: string | null;
+  readonly outcome: 'new' | 'unchanged' | 'no_data';
+}
+
+/**
+ * Analyses an experiment over all its curated data.
+ * @param deps - the ports
+ * @param experimentId - the experiment
+ * @param trigger - what caused the run
+ * @returns the analysis id and whether it is new
+ * @throws {ValidationError} (404) for an unknown experiment
+ * @example await analyzeExperiment(deps, 'exp1', { kind: 'rerun', triggerId: message.id })
+ */
+export async function analyzeExperiment(
+  deps: StageDeps,
+  experimentId: string,
+  trigger: AnalysisTrigger,
+): Promise<AnalysisOutcome> {
+  const experiment = await findExperiment(deps.db, experimentId);
+  if (experiment === undefined)
+    throw new ValidationError(`unknown experiment ${experimentId}`, 404);
+  const batches = await curatedBatches(deps.db, experimentId);
+  if (batches.length === 0) return { analysisId: null, outcome: 'no_data' };
+  const definition = experiment.definition ?? undefined;
+  const fingerprint = sha256(
+    JSON.stringify({
+      version: analysisVersion,
+      batches: batches.map((batch) => batch.batch_id),
+      definition: definition ?? null,
+    }),
+  );
+  const analysisId = `an_${sha256(`${experimentId}\n${fingerprint}`).slice(0, 24)}`;
+  const run = {
+    trigger_id: trigger.triggerId,
+    experiment_id: experimentId,
+    analysis_id: analysisId,
+    trigger: trigger.kind,
+    job_id: trigger.jobId,
+  };
+
+  if ((await findAnalysis(deps.db, analysisId)) !== undefined) {
+    await deps.db.transaction(async (tx) => {
+      await promoteLatestAnalysis(tx, experimentId, analysisId, batches.length);
+      await recordAnalysisRun(tx, { ...run, outcome: 'unchanged' });
+    });
+    return { analysisId, outcome: 'unchanged' };
+  }
+
+  const files = await Promise.all(
+    batches.map((batch) => deps.blobs.localFile(deps.config.buckets.curated, batch.curated_key)),
+  );
+  const metrics = metricSpecs(definition);
+  const users = await buildUserFrame(files, metrics, definition);
+  const { table, exposedAt } = toUserTable(users.frame, metrics);
+  const plan = planVariants(definition, table.variant.levels);
+  const alpha = definition?.alpha ?? 0.05;
+  const statistics = summarizeExperiment(table, plan, alpha);
+  const computedAt = new Date().toISOString();
+  const document: ExperimentResult = {
+    experiment_id: experimentId,
+    analysis_id: analysisId,
+    computed_at: computedAt,
+    alpha,
+    data: {
+      events: users.events,
+      users: table.unitIds.length,
+      excluded_users: { multiple_variants: users.excludedMultipleVariants },
+    },
+    srm: statistics.srm,
+    metrics: statistics.metrics,
+    models: [],
+    report: null,
+  };
+
+  const scratch = await mkdtemp(path.join(os.tmpdir(), 'abtest-analyze-'));
+  try {
+    const file = path.join(scratch, 'users.parquet');
+    users.frame.writeParquet(file, { compression: 'zstd' });
+    await deps.blobs.upload(
+      file,
+      deps.config.buckets.curated,
+      userTableKey(experimentId, analysisId),
+    );
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+
+  await deps.db.transaction(async (tx) => {
+    await insertAnalysis(
+      tx,
+      {
+        analysis_id: analysisId,
+        experiment_id: experimentId,
+        input_fingerprint: fingerprint,
+        input_batches: batches.length,
+        document,
+        details: {
+          control: plan.control,
+          metrics,
+          cumulative_lift: cumulativeLift(table, exposedAt, plan, alpha),
+        },
+      },
+      computedAt,
+    );
+    await recordAnalysisRun(tx, { ...run, outcome: 'new' });
+    await enqueueMessage(
+      tx,
+      topics.analysisCompleted,
+      {
+        version: 1,
+        experiment_id: experimentId,
+        analysis_id: analysisId,
+        ...(trigger.jobId === undefined ? {} : { job_id: trigger.jobId }),
+      },
+      analysisId,
+    );
+  });
+  deps.logger.info('analysis completed', {
+    experiment_id: experimentId,
+    analysis_id: analysisId,
+    users: table.unitIds.length,
+  });
+  return { analysisId, outcome: 'new' };
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}

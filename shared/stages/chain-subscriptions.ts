@@ -1,0 +1,94 @@
+/**
+ * The chain: which stage handles which topic (DESIGN.md "The chain"). The in-process bus and
+ * the Pub/Sub emulator are wired from this table; on GCP each row is a push subscription to
+ * the function of the same name.
+ */
+import type { BusMessage } from '../adapters/event-bus/event-bus.ts';
+import { topics, type Topic } from '../messages/topics.ts';
+import { experimentsToRerun } from '../store/experiment-records.ts';
+import { analyzeExperiment } from './analyze.ts';
+import { handleMessage } from './message-handler.ts';
+import { reportAnalysis } from './report.ts';
+import type { StageDeps } from './stage-deps.ts';
+import { trainAnalysis } from './train.ts';
+import { validateBatch } from './validate.ts';
+
+/** One subscription of the chain. */
+export interface ChainSubscription {
+  /** Subscription name; also the name of the function that handles it on GCP. */
+  readonly name: string;
+  readonly functionName: 'validate' | 'analyze' | 'train' | 'report';
+  readonly topic: Topic;
+  readonly handle: (deps: StageDeps, message: BusMessage) => Promise<void>;
+}
+
+/** Every subscription of the chain. */
+export const chainSubscriptions: readonly ChainSubscription[] = [
+  {
+    name: 'validate',
+    functionName: 'validate',
+    topic: topics.batchReceived,
+    handle: (deps, message) =>
+      handleMessage(deps, topics.batchReceived, message, (payload) =>
+        validateBatch(deps, payload.batch_id),
+      ),
+  },
+  {
+    name: 'analyze',
+    functionName: 'analyze',
+    topic: topics.batchValidated,
+    handle: (deps, message) =>
+      handleMessage(deps, topics.batchValidated, message, async (payload) => {
+        for (const experimentId of [...payload.experiment_ids].sort()) {
+          await analyzeExperiment(deps, experimentId, {
+            kind: 'batch',
+            triggerId: `${message.id}/${experimentId}`,
+          });
+        }
+      }),
+  },
+  {
+    name: 'analyze-rerun',
+    functionName: 'analyze',
+    topic: topics.rerun,
+    handle: (deps, message) =>
+      handleMessage(deps, topics.rerun, message, async (payload) => {
+        for (const experimentId of await experimentsToRerun(deps.db, payload.experiment_id)) {
+          await analyzeExperiment(deps, experimentId, {
+            kind: payload.job_id === undefined ? 'rerun' : 'http',
+            triggerId: `${message.id}/${experimentId}`,
+            jobId: payload.job_id,
+          });
+        }
+      }),
+  },
+  {
+    name: 'train',
+    functionName: 'train',
+    topic: topics.analysisCompleted,
+    handle: (deps, message) =>
+      handleMessage(deps, topics.analysisCompleted, message, (payload) =>
+        trainAnalysis(deps, payload),
+      ),
+  },
+  {
+    name: 'report',
+    functionName: 'report',
+    topic: topics.modelTrained,
+    handle: (deps, message) =>
+      handleMessage(deps, topics.modelTrained, message, (payload) => reportAnalysis(deps, payload)),
+  },
+];
+
+/**
+ * Subscribes every stage of the chain to the bus.
+ * @param deps - the ports; `deps.bus` receives the subscriptions
+ * @example await subscribeChain(deps)
+ */
+export async function subscribeChain(deps: StageDeps): Promise<void> {
+  for (const subscription of chainSubscriptions) {
+    await deps.bus.subscribe(subscription.topic, subscription.name, (message) =>
+      subscription.handle(deps, message),
+    );
+  }
+}

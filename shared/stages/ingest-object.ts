@@ -1,0 +1,67 @@
+/**
+ * Ingest from Cloud Storage: the finalize event of an object in the raw bucket. Objects under
+ * `uploads/` become batches like HTTP uploads; definitions under `definitions/` are stored and
+ * their experiment re-analysed; everything else (the stage's own `batches/` and `rejections/`
+ * writes among them) is ignored, so the stage never triggers itself.
+ */
+import { enqueueMessage } from '../adapters/event-bus/outbox.ts';
+import { parseExperimentDefinition } from '../analysis/experiment-definition.ts';
+import { ValidationError } from '../errors/errors.ts';
+import { hashFile } from '../events/hash-file.ts';
+import { formatFromFileName, formatFromMediaType } from '../events/source-format.ts';
+import { topics } from '../messages/topics.ts';
+import { saveDefinition } from '../store/experiment-records.ts';
+import { definitionsPrefix, uploadsPrefix } from '../store/storage-layout.ts';
+import { ingestUpload } from './ingest.ts';
+import type { StageDeps } from './stage-deps.ts';
+
+/** The fields of a Cloud Storage object event abtest reads (`google.events.cloud.storage.v1.StorageObjectData`). */
+export interface StorageObject {
+  readonly bucket: string;
+  readonly name: string;
+  readonly contentType?: string;
+}
+
+/**
+ * Handles a finalized object of the raw bucket.
+ * @param deps - the ports
+ * @param object - the object's bucket, name and content type
+ * @returns what was done with it
+ * @throws {ValidationError} for an upload of an unknown format or a bad definition
+ * @example await ingestStorageObject(deps, { bucket: 'raw', name: 'uploads/day1.csv' })
+ */
+export async function ingestStorageObject(
+  deps: StageDeps,
+  object: StorageObject,
+): Promise<'batch' | 'definition' | 'ignored'> {
+  if (object.bucket !== deps.config.buckets.raw) return 'ignored';
+  if (object.name.startsWith(definitionsPrefix)) {
+    const text = (await deps.blobs.read(object.bucket, object.name)).toString('utf8');
+    const definition = parseExperimentDefinition(text, object.name);
+    await deps.db.transaction(async (tx) => {
+      if (await saveDefinition(tx, definition)) {
+        await enqueueMessage(tx, topics.rerun, { version: 1, experiment_id: definition.id });
+      }
+    });
+    await deps.bus.flush();
+    return 'definition';
+  }
+  if (!object.name.startsWith(uploadsPrefix) || object.name.endsWith('/')) return 'ignored';
+  const format = formatFromFileName(object.name) ?? formatFromMediaType(object.contentType);
+  if (format === undefined) {
+    throw new ValidationError(
+      `${object.name}: unknown format (name it .csv, .ndjson, .jsonl, .json or .parquet)`,
+      415,
+    );
+  }
+  const filePath = await deps.blobs.localFile(object.bucket, object.name);
+  const { sha256, bytes } = await hashFile(filePath);
+  await ingestUpload(deps, {
+    filePath,
+    source: `gs://${object.bucket}/${object.name}`,
+    format,
+    contentHash: sha256,
+    byteSize: bytes,
+  });
+  return 'batch';
+}

@@ -1,0 +1,150 @@
+/**
+ * The ingest stage: an upload (HTTP body, GCS object, CLI file) becomes a batch. The same
+ * content is the same batch; the same Idempotency-Key with other content is refused. File
+ * errors are found here, before anything is stored under the batch; the raw bytes are kept
+ * under `batches/<batch_id>/`, never rewritten; the row and its `abtest.batch.received`
+ * message commit together.
+ */
+import { createHash } from 'node:crypto';
+import { enqueueMessage } from '../adapters/event-bus/outbox.ts';
+import { ValidationError, isValidationError } from '../errors/errors.ts';
+import type { SourceFormat } from '../events/events-contract.ts';
+import type { RowError } from '../result/result-document.ts';
+import { readEventTable } from '../events/read-event-table.ts';
+import { formatExtension, formatMediaType } from '../events/source-format.ts';
+import { topics } from '../messages/topics.ts';
+import {
+  findBatch,
+  findBatchByIdempotencyKey,
+  insertBatch,
+  type BatchRecord,
+} from '../store/batch-records.ts';
+import { rawBatchKey } from '../store/storage-layout.ts';
+import type { StageDeps } from './stage-deps.ts';
+
+/** An upload whose bytes are complete in a local file. */
+export interface Upload {
+  readonly filePath: string;
+  /** The name the user knows it by: a file name or object path. */
+  readonly source: string;
+  readonly format: SourceFormat;
+  /** SHA-256 of the bytes, hexadecimal. */
+  readonly contentHash: string;
+  readonly byteSize: number;
+  readonly idempotencyKey?: string;
+  /** How to read it (unit-table settings); part of the batch's identity. */
+  readonly options?: Readonly<Record<string, unknown>>;
+}
+
+/** What ingest made of an upload. */
+export interface IngestOutcome {
+  readonly batch: BatchRecord;
+  /** False when the upload repeated an existing batch. */
+  readonly created: boolean;
+  /** The file error, when the file was rejected whole. */
+  readonly fileError?: ValidationError;
+}
+
+/**
+ * The batch id of some content read some way: `b_` and 24 hex digits of a SHA-256.
+ * @param contentHash - SHA-256 of the bytes
+ * @param options - reading options, part of the identity
+ * @returns the batch id
+ * @example batchIdFor('e3b0c442...', {})
+ */
+export function batchIdFor(
+  contentHash: string,
+  options: Readonly<Record<string, unknown>> = {},
+): string {
+  const canonical = JSON.stringify(options, Object.keys(options).sort());
+  return `b_${createHash('sha256').update(`${contentHash}\n${canonical}`).digest('hex').slice(0, 24)}`;
+}
+
+/**
+ * Turns an upload into a batch (or finds the batch it repeats).
+ * @param deps - the ports
+ * @param upload - the complete upload
+ * @returns the batch, whether it is new, and the file error if the file was rejected
+ * @throws {ValidationError} (422) when the Idempotency-Key was used for other content
+ * @example const { batch } = await ingestUpload(deps, upload)
+ */
+export async function ingestUpload(deps: StageDeps, upload: Upload): Promise<IngestOutcome> {
+  const options = upload.options ?? {};
+  const batchId = batchIdFor(upload.contentHash, options);
+  if (upload.idempotencyKey !== undefined) {
+    const keyed = await findBatchByIdempotencyKey(deps.db, upload.idempotencyKey);
+    if (keyed !== undefined) {
+      if (keyed.batch_id !== batchId) {
+        throw new ValidationError(
+          `Idempotency-Key "${upload.idempotencyKey}" was already used for different content (batch ${keyed.batch_id})`,
+          422,
+        );
+      }
+      return { batch: keyed, created: false };
+    }
+  }
+  const existing = await findBatch(deps.db, batchId);
+  if (existing !== undefined) return { batch: existing, created: false };
+
+  let fileError: ValidationError | undefined;
+  if (options.kind !== 'unit_table') {
+    try {
+      await readEventTable(upload.filePath, upload.format, upload.source);
+    } catch (error) {
+      if (!isValidationError(error)) throw error;
+      fileError = error;
+    }
+  }
+
+  const rawKey = rawBatchKey(batchId, formatExtension[upload.format]);
+  await deps.blobs.upload(upload.filePath, deps.config.buckets.raw, rawKey, {
+    ifAbsent: true,
+    contentType: formatMediaType[upload.format],
+  });
+  const created = await deps.db.transaction(async (tx) => {
+    const inserted = await insertBatch(tx, {
+      batch_id: batchId,
+      content_hash: upload.contentHash,
+      idempotency_key: upload.idempotencyKey ?? null,
+      source: upload.source,
+      format: upload.format,
+      raw_key: rawKey,
+      byte_size: upload.byteSize,
+      options,
+      status: fileError === undefined ? 'received' : 'rejected',
+      error_message: fileError?.message ?? null,
+      errors: fileError === undefined ? [] : [fileErrorEntry(fileError)],
+    });
+    if (inserted && fileError === undefined) {
+      await enqueueMessage(tx, topics.batchReceived, { version: 1, batch_id: batchId }, batchId);
+    }
+    return inserted;
+  });
+  const batch = await findBatch(deps.db, batchId);
+  if (batch === undefined) throw new Error(`batch ${batchId} vanished after insert`);
+  if (created) {
+    deps.logger.info(fileError === undefined ? 'batch received' : 'batch rejected', {
+      batch_id: batchId,
+      source: upload.source,
+      bytes: upload.byteSize,
+      ...(fileError === undefined ? {} : { reason: fileError.message }),
+    });
+    await deps.bus.flush();
+  }
+  return { batch, created, ...(created && fileError !== undefined ? { fileError } : {}) };
+}
+
+/**
+ * A file error as an entry of `batches[].errors`.
+ * @param error - the file error
+ * @returns the row-error shaped entry, with the line and column when the error has them
+ * @example fileErrorEntry(new ValidationError('a.csv: the file is empty', 400))
+ */
+export function fileErrorEntry(error: ValidationError): RowError {
+  return {
+    line: error.location.line ?? null,
+    column: error.location.column ?? null,
+    value: null,
+    reason: error.message,
+  };
+}

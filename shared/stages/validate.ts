@@ -1,0 +1,200 @@
+/**
+ * The validate stage: a received batch is read with polars, checked row by row against the
+ * events contract, deduplicated against what its experiments already hold, and written as
+ * curated zstd Parquet, one file per experiment. Rejected rows go to
+ * `rejections/<batch_id>.csv`. A batch whose rejected share is above the threshold, or with a
+ * file error, is rejected whole and nothing curated is written. Running it twice for the same
+ * batch changes nothing: a batch that is no longer `received` is left as it is.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pl from 'nodejs-polars';
+import { enqueueMessage } from '../adapters/event-bus/outbox.ts';
+import { csvText } from '../csv/csv-text.ts';
+import { ValidationError, isValidationError } from '../errors/errors.ts';
+import { deduplicateEvents, withEventIds } from '../events/deduplicate-events.ts';
+import { readEventTable } from '../events/read-event-table.ts';
+import { validateEventRows, type Rejection } from '../events/validate-event-rows.ts';
+import { topics } from '../messages/topics.ts';
+import type { RowError } from '../result/result-document.ts';
+import { findBatch, recordBatchOutcome, type BatchRecord } from '../store/batch-records.ts';
+import { curatedEventsKey, rejectionsKey } from '../store/storage-layout.ts';
+import { fileErrorEntry } from './ingest.ts';
+import type { StageDeps } from './stage-deps.ts';
+
+/** How many row errors a batch keeps in its record and the result document. */
+export const errorSampleSize = 100;
+
+/**
+ * Validates a received batch.
+ * @param deps - the ports
+ * @param batchId - the batch
+ * @returns when the batch is validated or rejected
+ * @throws {ValidationError} when the batch does not exist (the message is acknowledged)
+ * @example await validateBatch(deps, 'b_0123456789abcdef01234567')
+ */
+export async function validateBatch(deps: StageDeps, batchId: string): Promise<void> {
+  const batch = await findBatch(deps.db, batchId);
+  if (batch === undefined) throw new ValidationError(`unknown batch ${batchId}`, 404);
+  if (batch.status !== 'received') {
+    deps.logger.debug('batch already validated', { batch_id: batchId, status: batch.status });
+    return;
+  }
+  const log = deps.logger.child({ batch_id: batchId });
+  const rawFile = await deps.blobs.localFile(deps.config.buckets.raw, batch.raw_key);
+  let table;
+  let rows;
+  try {
+    table = await readEventTable(rawFile, batch.format, batch.source);
+    rows = await validateEventRows(table);
+  } catch (error) {
+    if (!isValidationError(error)) throw error;
+    await rejectBatch(deps, batch, error, null, []);
+    log.warn('batch rejected', { reason: error.message });
+    return;
+  }
+
+  const lines = await table.lineOf(rows.rejections.map((rejection) => rejection.record));
+  const errors = rows.rejections.map((rejection) => rowError(rejection, lines));
+  const rejectionsObject = errors.length > 0 ? rejectionsKey(batchId) : null;
+  if (rejectionsObject !== null) {
+    await deps.blobs.write(deps.config.buckets.raw, rejectionsObject, rejectionsCsv(errors), {
+      contentType: 'text/csv',
+      ifAbsent: true,
+    });
+  }
+
+  const share = rows.rowsRead === 0 ? 0 : errors.length / rows.rowsRead;
+  if (share > deps.config.rejectThreshold) {
+    const error = new ValidationError(
+      `${batch.source}: ${percent(share)} of rows rejected (${errors.length} of ${rows.rowsRead}), above the threshold of ${percent(deps.config.rejectThreshold)}`,
+      422,
+    );
+    await rejectBatch(deps, batch, error, rows.rowsRead, errors, rejectionsObject);
+    log.warn('batch rejected', { reason: error.message });
+    return;
+  }
+
+  const events = withEventIds(rows.accepted, rows.attributes);
+  const perExperiment = await deduplicateEvents(events, (experimentId) =>
+    earlierEventIds(deps, experimentId, batchId),
+  );
+  const scratch = await mkdtemp(path.join(os.tmpdir(), 'abtest-validate-'));
+  try {
+    for (const part of perExperiment) {
+      const file = path.join(scratch, `${part.experimentId}.parquet`);
+      part.events.writeParquet(file, { compression: 'zstd' });
+      await deps.blobs.upload(
+        file,
+        deps.config.buckets.curated,
+        curatedEventsKey(part.experimentId, batchId),
+      );
+    }
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+
+  const accepted = perExperiment.reduce((sum, part) => sum + part.events.height, 0);
+  const duplicates = perExperiment.reduce((sum, part) => sum + part.duplicates, 0);
+  await deps.db.transaction(async (tx) => {
+    for (const part of perExperiment) {
+      await tx.query(`INSERT INTO experiments (experiment_id) VALUES ($1) ON CONFLICT DO NOTHING`, [
+        part.experimentId,
+      ]);
+      await tx.query(
+        `INSERT INTO batch_experiments (batch_id, experiment_id, accepted, duplicates, curated_key)
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
+        [
+          batchId,
+          part.experimentId,
+          part.events.height,
+          part.duplicates,
+          curatedEventsKey(part.experimentId, batchId),
+        ],
+      );
+    }
+    await recordBatchOutcome(tx, batchId, {
+      status: 'validated',
+      rows_read: rows.rowsRead,
+      accepted,
+      rejected: errors.length,
+      duplicates,
+      errors: errors.slice(0, errorSampleSize),
+      error_message: null,
+      rejections_key: rejectionsObject,
+    });
+    await enqueueMessage(
+      tx,
+      topics.batchValidated,
+      {
+        version: 1,
+        batch_id: batchId,
+        experiment_ids: perExperiment.map((part) => part.experimentId),
+      },
+      batchId,
+    );
+  });
+  log.info('batch validated', {
+    rows: rows.rowsRead,
+    accepted,
+    rejected: errors.length,
+    duplicates,
+  });
+}
+
+/** The event ids the experiment's batches validated before this one hold. */
+async function earlierEventIds(deps: StageDeps, experimentId: string, batchId: string) {
+  const result = await deps.db.query<{ curated_key: string }>(
+    `SELECT curated_key FROM batch_experiments WHERE experiment_id = $1 AND batch_id <> $2
+     ORDER BY batch_id`,
+    [experimentId, batchId],
+  );
+  if (result.rows.length === 0) return undefined;
+  const files = await Promise.all(
+    result.rows.map((row) => deps.blobs.localFile(deps.config.buckets.curated, row.curated_key)),
+  );
+  return pl.concat(files.map((file) => pl.scanParquet(file).select('event_id')));
+}
+
+async function rejectBatch(
+  deps: StageDeps,
+  batch: BatchRecord,
+  error: ValidationError,
+  rowsRead: number | null,
+  errors: readonly RowError[],
+  rejectionsObject: string | null = null,
+): Promise<void> {
+  await deps.db.transaction((tx) =>
+    recordBatchOutcome(tx, batch.batch_id, {
+      status: 'rejected',
+      rows_read: rowsRead,
+      accepted: 0,
+      rejected: rowsRead ?? 0,
+      duplicates: 0,
+      errors: errors.length > 0 ? errors.slice(0, errorSampleSize) : [fileErrorEntry(error)],
+      error_message: error.message,
+      rejections_key: rejectionsObject,
+    }),
+  );
+}
+
+function rowError(rejection: Rejection, lines: ReadonlyMap<number, number>): RowError {
+  return {
+    line: lines.get(rejection.record) ?? null,
+    column: rejection.column,
+    value: rejection.value,
+    reason: rejection.reason,
+  };
+}
+
+function rejectionsCsv(errors: readonly RowError[]): string {
+  return csvText(
+    ['line', 'column', 'value', 'reason'],
+    errors.map((error) => [error.line, error.column, error.value, error.reason]),
+  );
+}
+
+function percent(share: number): string {
+  return `${(share * 100).toFixed(1)}%`;
+}
