@@ -34,7 +34,6 @@ export interface Adapters {
  */
 export async function openAdapters(config: Config, logger: Logger): Promise<Adapters> {
   const db = await openDatabase(config);
-  await migrate(db);
   const blobs: BlobStore =
     config.storage === 'gcs'
       ? gcsBlobStore({ projectId: config.projectId })
@@ -55,7 +54,7 @@ export async function openAdapters(config: Config, logger: Logger): Promise<Adap
 }
 
 /**
- * Opens the configured database, without migrating it.
+ * Opens the configured database and applies the migrations.
  * @param config - the validated configuration
  * @returns the database
  * @example const db = await openDatabase(config)
@@ -64,8 +63,11 @@ export async function openDatabase(config: Config): Promise<Database> {
   switch (config.database.kind) {
     case 'pglite':
       return openPgliteDatabase(config.database.dir);
-    case 'postgres':
-      return openPostgresDatabase(config.database.url);
+    case 'postgres': {
+      const db = openPostgresDatabase(config.database.url);
+      await migrate(db);
+      return db;
+    }
     case 'cloudsql':
       throw new Error('Cloud SQL connector not configured yet');
   }
