@@ -66,11 +66,12 @@ export async function buildUserFrame(
   const events = Number(countFrame.getColumn('events').toArray()[0] ?? 0);
 
   let inWindow = scan;
+  const epochMicros = pl.col('timestamp').cast(pl.Int64);
   if (definition?.start_at !== undefined) {
-    inWindow = inWindow.filter(pl.col('timestamp').gtEq(pl.lit(new Date(definition.start_at))));
+    inWindow = inWindow.filter(epochMicros.gtEq(Date.parse(definition.start_at) * 1000));
   }
   if (definition?.end_at !== undefined) {
-    inWindow = inWindow.filter(pl.col('timestamp').ltEq(pl.lit(new Date(definition.end_at))));
+    inWindow = inWindow.filter(epochMicros.ltEq(Date.parse(definition.end_at) * 1000));
   }
   const exposureEvent = definition?.exposure_event ?? 'exposure';
   const firstByTime = (name: string) => pl.col(name).sortBy(['timestamp', 'event_id']).first();
