@@ -5,6 +5,7 @@
  * Answers 202 for a new batch, 200 for a repeat (same content or same Idempotency-Key), 4xx
  * with the file error for a file rejected whole, 415 for a type abtest does not read.
  */
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import busboy from 'busboy';
@@ -31,10 +32,11 @@ const idempotencyKeyPattern = /^[\x21-\x7e]{1,200}$/;
  * @example await handleIngestRequest(deps, req, res)
  */
 export async function handleIngestRequest(
-  deps: StageDeps,
+  stageDeps: StageDeps,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
+  const deps = { ...stageDeps, logger: stageDeps.logger.child({ request_id: requestId(req) }) };
   const key = header(req, 'idempotency-key');
   if (key !== undefined && !idempotencyKeyPattern.test(key)) {
     sendError(res, 400, 'Idempotency-Key must be 1-200 visible ASCII characters');
@@ -187,6 +189,11 @@ function receiveMultipart(
     });
     requestBody(req).pipe(parser);
   });
+}
+
+/** The request's trace id (Cloud Run's `X-Cloud-Trace-Context`), or a new random id. */
+function requestId(req: IncomingMessage): string {
+  return header(req, 'x-cloud-trace-context')?.split('/')[0] ?? randomUUID();
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
