@@ -1,6 +1,6 @@
 /**
  * Opens an events file of any of the four formats as one lazy polars table of text columns
- * (canonical lower-case names, every value as written), plus the record index `__row` and a
+ * (canonical lower-case names, every value as written), plus the record index `__Row` and a
  * way back from a record to its line. File errors (DESIGN.md "Events contract") are thrown
  * here, before anything is parsed row by row.
  */
@@ -12,8 +12,11 @@ import { canonicalColumnName, requiredColumns, type SourceFormat } from './event
 import { jsonArrayColumns, ndjsonColumns, type TextColumns } from './json-events.ts';
 import { checkTextFile } from './text-file-check.ts';
 
-/** The record index column added to every table. */
-export const rowIndexColumn = '__row';
+/**
+ * The record index column added to every table. It has an upper-case letter, so it never
+ * collides with a column of the file (canonical names are lower case).
+ */
+export const rowIndexColumn = '__Row';
 
 /** An events file opened for validation. */
 export interface EventTable {
@@ -23,6 +26,21 @@ export interface EventTable {
   readonly columns: readonly string[];
   /** The 1-based line (CSV, NDJSON) or element/row number (JSON array, Parquet) of records. */
   lineOf(records: readonly number[]): Promise<Map<number, number>>;
+  /** The name the user knows the file by, for messages. */
+  readonly label: string;
+  /**
+   * Whether blank lines reach {@link frame} as records whose fields are all null (CSV), to be
+   * skipped. In the other formats every record is an event, even one with no fields.
+   */
+  readonly blankLinesAreRecords: boolean;
+  /**
+   * The error to throw for one met while collecting {@link frame}: the lazy scan parses the
+   * file only then, so a malformed CSV record or unreadable Parquet data surfaces there.
+   * @param error - what polars threw
+   * @returns a {@link ValidationError} naming the file and the problem (CSV, Parquet), or the
+   *   error itself where the frame was built in memory and cannot fail for the file's sake
+   */
+  readError(error: unknown): Error;
 }
 
 /**
@@ -107,13 +125,36 @@ async function readCsvTable(filePath: string, label: string): Promise<EventTable
   if (!header.hasRows)
     throw new ValidationError(`${label}: the file has a header but no rows`, 400);
   const frame = pl
-    .scanCSV(filePath, { hasHeader: true, inferSchemaLength: 0, rowIndexName: rowIndexColumn })
-    .rename(Object.fromEntries(header.names.map((name, i) => [name, columns[i] ?? name])));
+    .scanCSV(filePath, { hasHeader: true, inferSchemaLength: 0 })
+    .rename(Object.fromEntries(header.names.map((name, i) => [name, columns[i] ?? name])))
+    // Added after the renaming: a header may spell the index column's name in any case.
+    .withRowIndex(rowIndexColumn);
   return {
     frame,
     columns,
     lineOf: (records) => csvRecordLines(filePath, records, facts.hasQuote, header.lines),
+    label,
+    blankLinesAreRecords: true,
+    readError: (error) =>
+      new ValidationError(`${label}: not well-formed CSV: ${csvProblem(error)}`, 400),
   };
+}
+
+/** Polars' CSV parse error in the user's words (its own message ends in Python advice). */
+function csvProblem(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (message.includes('more fields than defined')) {
+    return 'a record has more fields than the header has columns';
+  }
+  if (message.includes('not properly escaped')) {
+    return 'a quoted field does not end, or holds a quote that is not doubled';
+  }
+  return firstLine(error);
+}
+
+function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return (message.split('\n')[0] ?? '').trim();
 }
 
 async function readJsonTable(
@@ -135,6 +176,10 @@ async function readJsonTable(
     columns,
     lineOf: async (records) =>
       new Map(records.map((record) => [record, parsed.lines[record] ?? record + 1])),
+    label,
+    blankLinesAreRecords: false,
+    // The frame is already in memory: an error collecting it is abtest's, not the file's.
+    readError: (error) => (error instanceof Error ? error : new Error(String(error))),
   };
 }
 
@@ -153,24 +198,38 @@ async function readParquetTable(filePath: string, label: string): Promise<EventT
     frame,
     columns,
     lineOf: async (records) => new Map(records.map((record) => [record, record + 1])),
+    label,
+    blankLinesAreRecords: false,
+    readError: (error) =>
+      new ValidationError(`${label}: unreadable Parquet data (${firstLine(error)})`, 400),
   };
 }
 
 function readParquetSchema(filePath: string, label: string): Record<string, pl.DataType> {
+  let schema: Record<string, pl.DataType>;
+  let rows: number;
   try {
-    return pl.scanParquet(filePath).head(0).collectSync().schema;
+    schema = pl.scanParquet(filePath).head(0).collectSync().schema;
+    // The row count comes from the footer's metadata: no data page is read.
+    rows = Number(
+      pl.scanParquet(filePath).select(pl.len().cast(pl.Float64)).collectSync().row(0)[0],
+    );
   } catch {
     throw new ValidationError(`${label}: not a Parquet file`, 400);
   }
+  if (rows === 0) throw new ValidationError(`${label}: the file holds no events`, 400);
+  return schema;
 }
 
-/** A Parquet column as text; datetimes become epoch milliseconds (naive ones read as UTC). */
+/**
+ * A Parquet column as text. Datetimes become ISO-8601 in UTC with microseconds (the curated
+ * precision; naive ones are read as UTC), so no sub-millisecond part or pre-1970 instant is
+ * lost on the way to the timestamp parser.
+ */
 function textExpression(name: string, dtype: pl.DataType | undefined): pl.Expr {
   const column = pl.col(name);
   if (dtype !== undefined && dtype.variant === 'Datetime') {
-    const unit = (dtype as unknown as { timeUnit?: string }).timeUnit ?? 'us';
-    const perMs = unit === 'ns' ? 1_000_000 : unit === 'us' ? 1000 : 1;
-    return column.cast(pl.Int64).div(perMs).cast(pl.Int64).cast(pl.Utf8);
+    return column.cast(pl.Datetime('us', 'UTC')).dt.strftime('%Y-%m-%dT%H:%M:%S%.6fZ');
   }
   return column.cast(pl.Utf8);
 }

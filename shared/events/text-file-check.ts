@@ -114,7 +114,11 @@ async function positionedError(filePath: string, label: string, offset: number, 
   return new ValidationError(`${label}: line ${line}, column ${column}: ${problem}`, 400, { line });
 }
 
-/** The 1-based line and byte column of an offset. */
+/**
+ * The 1-based line and character column of an offset: the bytes before it on its line are
+ * valid UTF-8 (the offset is the first bad byte), so the column counts characters, as an
+ * editor shows it, and a leading BOM is not one.
+ */
 async function lineAndColumnAt(filePath: string, offset: number) {
   let line = 1;
   let lineStart = 0;
@@ -133,5 +137,17 @@ async function lineAndColumnAt(filePath: string, offset: number) {
   } else {
     stream.destroy();
   }
-  return { line, column: offset - lineStart + 1 };
+  let characters = 0;
+  if (offset > lineStart) {
+    const before = createReadStream(filePath, { start: lineStart, end: offset - 1 });
+    let first = true;
+    for await (const piece of before as AsyncIterable<Buffer>) {
+      const text = piece.toString('latin1');
+      // Every byte that does not continue a character starts one.
+      characters += text.length - (text.match(/[\x80-\xbf]/g)?.length ?? 0);
+      if (first && lineStart === 0 && hasBom(piece)) characters -= 1;
+      first = false;
+    }
+  }
+  return { line, column: characters + 1 };
 }

@@ -4,6 +4,7 @@
  * with a problem are rejections; the others become typed curated events.
  */
 import pl from 'nodejs-polars';
+import { ValidationError } from '../errors/errors.ts';
 import { experimentIdRegex, knownOptionalColumns, requiredColumns } from './events-contract.ts';
 import { rowIndexColumn, type EventTable } from './read-event-table.ts';
 
@@ -38,6 +39,14 @@ export const curatedColumns = [
   'value',
 ] as const;
 
+/**
+ * The shape of an ISO-8601 instant with an offset. nodejs-polars' strptime matches anywhere in
+ * the text (it does not expose `exact`), so without this gate `junk 2026-01-31T09:30:00Z`
+ * would parse.
+ */
+const isoInstantRegex =
+  '^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}([.][0-9]+)?([Zz]|[+-][0-9]{2}:?[0-9]{2})$';
+
 const timestampHint =
   'expected ISO-8601 with a UTC offset (2026-01-31T09:30:00Z) or epoch milliseconds';
 const longestValueShown = 200;
@@ -46,6 +55,8 @@ const longestValueShown = 200;
  * Validates every row of an events table.
  * @param table - the table from `readEventTable`
  * @returns accepted curated rows and the rejections
+ * @throws {ValidationError} when the file turns out malformed while it is parsed (a CSV record
+ *   with too many fields, an unclosed quote, unreadable Parquet data) or holds only blank rows
  * @example const { accepted, rejections } = await validateEventRows(table)
  */
 export async function validateEventRows(table: EventTable): Promise<ValidatedRows> {
@@ -60,13 +71,30 @@ export async function validateEventRows(table: EventTable): Promise<ValidatedRow
       .col(name)
       .isNull()
       .or(text(name).eq(pl.lit('')));
-  const notBlankLine = pl.anyHorizontal(table.columns.map((name) => pl.col(name).isNotNull()));
+  // Only CSV blank lines are skipped: a line holding nothing, only separators, or only
+  // whitespace (polars reads that as a first field of spaces, the others null; stripping just
+  // that field keeps this cheap). A JSON `{}` or an all-null Parquet row is an event whose
+  // required fields are empty: rejected and counted.
+  const [firstColumn = '', ...otherColumns] = table.columns;
+  const notBlankLine = table.blankLinesAreRecords
+    ? pl
+        .anyHorizontal(otherColumns.map((name) => pl.col(name).isNotNull()))
+        .or(isBlank(firstColumn).not())
+    : pl.lit(true);
 
   const epochMs = text('timestamp').str.contains('^-?[0-9]{1,15}$');
   const parsedTimestamp = pl
     .when(epochMs)
     .then(text('timestamp').cast(pl.Int64, false).mul(1000))
-    .otherwise(text('timestamp').str.strptime(pl.Datetime('ms'), '%+').cast(pl.Int64))
+    .when(text('timestamp').str.contains(isoInstantRegex))
+    .then(
+      // nodejs-polars ignores the unit asked of strptime: cast to microseconds explicitly.
+      text('timestamp')
+        .str.strptime(pl.Datetime('ms'), '%+')
+        .cast(pl.Datetime('us', 'UTC'))
+        .cast(pl.Int64),
+    )
+    .otherwise(pl.lit(null).cast(pl.Int64))
     .cast(pl.Datetime('us', 'UTC'));
   const parsedValue = hasValue
     ? text('value').cast(pl.Float64, false)
@@ -79,17 +107,17 @@ export async function validateEventRows(table: EventTable): Promise<ValidatedRow
       'experiment_id',
       "experiment_id is not a valid id (1-128 letters, digits, '.', '_' or '-')",
     ],
-    [pl.col('__timestamp').isNull(), 'timestamp', `unparseable timestamp (${timestampHint})`],
+    [pl.col('__Timestamp').isNull(), 'timestamp', `unparseable timestamp (${timestampHint})`],
     ...(hasValue
       ? ([
           [
-            isBlank('value').not().and(pl.col('__value').isNull()),
+            isBlank('value').not().and(pl.col('__Value').isNull()),
             'value',
             'value is not a number',
           ],
-          [pl.col('__value').isNan(), 'value', 'value is NaN'],
-          [pl.col('__value').isInfinite(), 'value', 'value is infinite'],
-          [pl.col('__value').lt(0), 'value', 'value is negative'],
+          [pl.col('__Value').isNan(), 'value', 'value is NaN'],
+          [pl.col('__Value').isInfinite(), 'value', 'value is infinite'],
+          [pl.col('__Value').lt(0), 'value', 'value is negative'],
         ] as const)
       : []),
   ];
@@ -104,21 +132,32 @@ export async function validateEventRows(table: EventTable): Promise<ValidatedRow
     return (expression as pl.ChainedThen).otherwise(pl.lit(null).cast(pl.Utf8));
   };
 
-  const frame = await table.frame
-    .filter(notBlankLine)
-    .withColumns(parsedTimestamp.alias('__timestamp'), parsedValue.alias('__value'))
-    .withColumns(
-      firstProblem((check) => pl.lit(check[2])).alias('__reason'),
-      firstProblem((check) => pl.lit(check[1])).alias('__column'),
-      firstProblem((check) => pl.col(check[1]).str.slice(0, longestValueShown)).alias('__bad'),
-    )
-    .collect();
+  // The working columns (`__Timestamp`...) have an upper-case letter, so no column of the file
+  // (its names are lower-cased) can collide with one and lose its values.
+  let frame: pl.DataFrame;
+  try {
+    frame = await table.frame
+      .filter(notBlankLine)
+      .withColumns(parsedTimestamp.alias('__Timestamp'), parsedValue.alias('__Value'))
+      .withColumns(
+        firstProblem((check) => pl.lit(check[2])).alias('__Reason'),
+        firstProblem((check) => pl.lit(check[1])).alias('__Column'),
+        firstProblem((check) => pl.col(check[1]).str.slice(0, longestValueShown)).alias('__Bad'),
+      )
+      .collect();
+  } catch (error) {
+    throw table.readError(error);
+  }
+  if (frame.height === 0) {
+    // Records were there (the reader checked) but every one was a line of empty fields.
+    throw new ValidationError(`${table.label}: the file has a header but no rows`, 400);
+  }
 
-  const rejected = frame.filter(pl.col('__reason').isNotNull());
+  const rejected = frame.filter(pl.col('__Reason').isNotNull());
   const records = rejected.getColumn(rowIndexColumn).toArray() as number[];
-  const columns = rejected.getColumn('__column').toArray() as string[];
-  const values = rejected.getColumn('__bad').toArray() as (string | null)[];
-  const reasons = rejected.getColumn('__reason').toArray() as string[];
+  const columns = rejected.getColumn('__Column').toArray() as string[];
+  const values = rejected.getColumn('__Bad').toArray() as (string | null)[];
+  const reasons = rejected.getColumn('__Reason').toArray() as string[];
   const rejections = records.map((record, i) => ({
     record,
     column: columns[i] ?? '',
@@ -127,7 +166,7 @@ export async function validateEventRows(table: EventTable): Promise<ValidatedRow
   }));
 
   const accepted = frame
-    .filter(pl.col('__reason').isNull())
+    .filter(pl.col('__Reason').isNull())
     .select(
       (hasEventId
         ? pl.when(isBlank('event_id')).then(pl.lit(null)).otherwise(pl.col('event_id'))
@@ -137,8 +176,8 @@ export async function validateEventRows(table: EventTable): Promise<ValidatedRow
       pl.col('user_id'),
       pl.col('variant'),
       pl.col('event_type'),
-      pl.col('__timestamp').alias('timestamp'),
-      pl.col('__value').alias('value'),
+      pl.col('__Timestamp').alias('timestamp'),
+      pl.col('__Value').alias('value'),
       ...attributes.map((name) => pl.col(name)),
     );
   return { rowsRead: frame.height, accepted, rejections, attributes };
