@@ -121,16 +121,18 @@ export async function validateEventRows(table: EventTable): Promise<ValidatedRow
         ] as const)
       : []),
   ];
-  const firstProblem = (pick: (check: readonly [pl.Expr, string, string]) => pl.Expr) => {
-    let expression: pl.Then | pl.ChainedThen | undefined;
-    for (const check of checks) {
-      expression =
-        expression === undefined
-          ? pl.when(check[0]).then(pick(check))
-          : expression.when(check[0]).then(pick(check));
-    }
-    return (expression as pl.ChainedThen).otherwise(pl.lit(null).cast(pl.Utf8));
-  };
+  // One integer column holds the index of the first failing check; reasons and column names
+  // are looked up in JS for the (few) rejected rows, so each check is evaluated once.
+  let problem: pl.Then | pl.ChainedThen | undefined;
+  checks.forEach(([failed], index) => {
+    problem =
+      problem === undefined
+        ? pl.when(failed).then(pl.lit(index))
+        : problem.when(failed).then(pl.lit(index));
+  });
+  const firstProblem = (problem as unknown as pl.ChainedThen)
+    .otherwise(pl.lit(null))
+    .cast(pl.Int32);
 
   // The working columns (`__Timestamp`...) have an upper-case letter, so no column of the file
   // (its names are lower-cased) can collide with one and lose its values.
@@ -139,11 +141,7 @@ export async function validateEventRows(table: EventTable): Promise<ValidatedRow
     frame = await table.frame
       .filter(notBlankLine)
       .withColumns(parsedTimestamp.alias('__Timestamp'), parsedValue.alias('__Value'))
-      .withColumns(
-        firstProblem((check) => pl.lit(check[2])).alias('__Reason'),
-        firstProblem((check) => pl.lit(check[1])).alias('__Column'),
-        firstProblem((check) => pl.col(check[1]).str.slice(0, longestValueShown)).alias('__Bad'),
-      )
+      .withColumns(firstProblem.alias('__Problem'))
       .collect();
   } catch (error) {
     throw table.readError(error);
@@ -153,20 +151,26 @@ export async function validateEventRows(table: EventTable): Promise<ValidatedRow
     throw new ValidationError(`${table.label}: the file has a header but no rows`, 400);
   }
 
-  const rejected = frame.filter(pl.col('__Reason').isNotNull());
+  const rejected = frame.filter(pl.col('__Problem').isNotNull());
   const records = rejected.getColumn(rowIndexColumn).toArray() as number[];
-  const columns = rejected.getColumn('__Column').toArray() as string[];
-  const values = rejected.getColumn('__Bad').toArray() as (string | null)[];
-  const reasons = rejected.getColumn('__Reason').toArray() as string[];
-  const rejections = records.map((record, i) => ({
-    record,
-    column: columns[i] ?? '',
-    value: values[i] ?? null,
-    reason: reasons[i] ?? '',
-  }));
+  const problems = rejected.getColumn('__Problem').toArray() as number[];
+  const checkedColumns = [...new Set(checks.map((check) => check[1]))];
+  const cells = new Map(
+    checkedColumns.map((name) => [name, rejected.getColumn(name).toArray() as (string | null)[]]),
+  );
+  const rejections = records.map((record, i) => {
+    const [, column, reason] = checks[problems[i] ?? 0] ?? [undefined, '', ''];
+    const value = cells.get(column)?.[i] ?? null;
+    return {
+      record,
+      column,
+      value: value === null ? null : [...value].slice(0, longestValueShown).join(''),
+      reason,
+    };
+  });
 
   const accepted = frame
-    .filter(pl.col('__Reason').isNull())
+    .filter(pl.col('__Problem').isNull())
     .select(
       (hasEventId
         ? pl.when(isBlank('event_id')).then(pl.lit(null)).otherwise(pl.col('event_id'))
