@@ -6,14 +6,14 @@
 import { readFile } from 'node:fs/promises';
 import { computeVectors, VectorFileError } from '../stats/compute-vectors.ts';
 import type { SectionComputer } from '../stats/vector-sections.ts';
+import { computeRegressionCase, regressionCaseInputSchema } from '../models/regression-vector.ts';
 
 const usage = 'Usage: abtest stats --vectors FILE\n';
 
-/**
- * Sections computed outside the statistics layer. The `regression` section is added here once
- * shared/models provides its computer (input case -> computed object).
- */
-export const additionalVectorSections: Readonly<Record<string, SectionComputer>> = {};
+/** Sections computed outside the statistics layer: the regression models. */
+export const additionalVectorSections: Readonly<Record<string, SectionComputer>> = {
+  regression: (input) => computeRegressionCase(regressionCaseInputSchema.parse(input)),
+};
 
 function vectorsPath(args: readonly string[]): string | null {
   const [first, second, ...rest] = args;

@@ -16,7 +16,7 @@ import { fitLogisticRegression } from './logistic-regression.ts';
 import type { ModelData } from './model-data.ts';
 import { selectModelDesign } from './model-design.ts';
 import { coefficientRows, cvSummary, treatmentRow, unfittedModel } from './model-result.ts';
-import { normalUpperQuantile } from './normal-distribution.ts';
+import { normalCriticalValue } from '../stats/index.ts';
 import {
   linearTreatmentEffect,
   logisticTreatmentEffect,
@@ -100,7 +100,7 @@ export function fitMetricModel(
   if (constant) return unfitted('constant_outcome', design.terms);
   if (totalUnits <= design.columns) return unfitted('too_few_units', design.terms);
 
-  const z = normalUpperQuantile(options.alpha / 2);
+  const z = normalCriticalValue(options.alpha) ?? Number.NaN;
   let coefficients: Float64Array;
   let covariance: Float64Array;
   let effects: TreatmentEffect[];

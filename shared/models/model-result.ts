@@ -4,22 +4,11 @@
  */
 import type { ModelResult } from '../result/result-document.ts';
 import type { CrossValidationResult } from './cross-validation.ts';
-import { normalTwoSidedPValue } from './normal-distribution.ts';
+import { finiteOrNull, normalSf } from '../stats/index.ts';
 import type { TreatmentEffect } from './treatment-effect.ts';
 
 /** Model kind of a metric type. */
 export type ModelKind = ModelResult['model'];
-
-/**
- * A number as the result document carries it: finite, else null.
- *
- * @param value - Any number.
- * @returns The number or null.
- * @example finiteOrNull(Number.NaN); // null
- */
-export function finiteOrNull(value: number): number | null {
-  return Number.isFinite(value) ? value : null;
-}
 
 /**
  * Coefficient rows with Wald z p-values, 2 P(Z > |b / se|).
@@ -44,7 +33,7 @@ export function coefficientRows(
       std_error: finiteOrNull(standardError),
       p_value:
         standardError > 0
-          ? finiteOrNull(normalTwoSidedPValue(coefficients[j] / standardError))
+          ? finiteOrNull(2 * normalSf(Math.abs(coefficients[j] / standardError)))
           : null,
     };
   });

@@ -3,19 +3,23 @@
  * same code the train stage runs: per-unit rows of a variant, any number of factors and an
  * outcome `y`, the given reference levels, no pooling of rare levels.
  */
+import { z } from 'zod';
 import { fitMetricModel } from './fit-metric-model.ts';
 import { prepareModelData } from './model-data.ts';
 import { CV_FOLDS } from './unit-folds.ts';
 import { unitTableFromRecords } from './unit-table-from-records.ts';
 
-/** Input of one regression case. */
-export interface RegressionCaseInput {
-  readonly kind: 'logistic' | 'linear';
-  readonly rows: readonly Readonly<Record<string, string | number | null>>[];
-  readonly reference_levels: Readonly<Record<string, string>>;
+/** The schema of one regression case's input, for files read from outside. */
+export const regressionCaseInputSchema = z.object({
+  kind: z.enum(['logistic', 'linear']),
+  rows: z.array(z.record(z.string(), z.union([z.string(), z.number(), z.null()]))).min(1),
+  reference_levels: z.record(z.string(), z.string()),
   /** Interval level; the vectors use the default 0.05. */
-  readonly alpha?: number;
-}
+  alpha: z.number().gt(0).lt(1).optional(),
+});
+
+/** Input of one regression case. */
+export type RegressionCaseInput = z.infer<typeof regressionCaseInputSchema>;
 
 /** Output of one regression case, shaped like its `expected`. */
 export interface RegressionCaseOutput {
