@@ -3,7 +3,14 @@
  * to the last, the relative lift of each treatment over the control among users exposed up to
  * the end of that day, with its interval.
  */
-import { compareBinomial, compareContinuous, momentsOf } from '../stats/index.ts';
+import {
+  addToMoments,
+  compareBinomial,
+  compareContinuous,
+  EMPTY_MOMENTS,
+  mergeMoments,
+  type MeanMoments,
+} from '../stats/index.ts';
 import type { UnitTable } from '../models/unit-table.ts';
 import type { VariantPlan } from './experiment-definition.ts';
 
@@ -54,58 +61,51 @@ export function cumulativeLift(
 
   const codeOf = new Map(table.variant.levels.map((level, code) => [level, code]));
   const controlCode = codeOf.get(plan.control);
+  if (controlCode === undefined) return [];
+  const bucketOf = (t: number) =>
+    Math.min(cutoffs.length - 1, Math.floor((Math.floor(t / dayMs) - firstDay) / step));
   const points: CumulativeLiftPoint[] = [];
   for (const metric of table.metrics) {
+    // Moments per (variant, period), accumulated over users in table order, then merged
+    // period by period: one pass over the users, whatever the number of days.
+    const buckets = table.variant.levels.map(() => cutoffs.map(() => EMPTY_MOMENTS));
+    for (let i = 0; i < metric.values.length; i += 1) {
+      const t = exposedAt[i] ?? Number.NaN;
+      const row = buckets[table.variant.codes[i] ?? 0];
+      if (!Number.isFinite(t) || row === undefined) continue;
+      const period = bucketOf(t);
+      row[period] = addToMoments(row[period] ?? EMPTY_MOMENTS, metric.values[i] ?? 0);
+    }
+    const cumulative = buckets.map((row) => {
+      let running = EMPTY_MOMENTS;
+      return row.map((moments) => (running = mergeMoments(running, moments)));
+    });
     for (const variant of plan.variants) {
       const code = codeOf.get(variant);
-      if (variant === plan.control || code === undefined || controlCode === undefined) continue;
-      for (const cutoff of cutoffs) {
-        const control = valuesBefore(table, metric.values, exposedAt, controlCode, cutoff);
-        const treated = valuesBefore(table, metric.values, exposedAt, code, cutoff);
+      if (variant === plan.control || code === undefined) continue;
+      cutoffs.forEach((cutoff, period) => {
+        const control = cumulative[controlCode]?.[period] ?? EMPTY_MOMENTS;
+        const treated = cumulative[code]?.[period] ?? EMPTY_MOMENTS;
         const comparison =
           metric.type === 'binomial'
-            ? compareBinomial(
-                { n: control.length, successes: sum(control) },
-                { n: treated.length, successes: sum(treated) },
-                alpha,
-              )
-            : compareContinuous(
-                { moments: momentsOf(control) },
-                { moments: momentsOf(treated) },
-                alpha,
-              );
+            ? compareBinomial(asProportion(control), asProportion(treated), alpha)
+            : compareContinuous({ moments: control }, { moments: treated }, alpha);
         points.push({
           date: new Date(cutoff - dayMs).toISOString().slice(0, 10),
           metric: metric.name,
           variant,
-          users: control.length + treated.length,
+          users: control.n + treated.n,
           relative_lift: comparison.relative_lift,
           ci_low: comparison.relative_lift_ci[0],
           ci_high: comparison.relative_lift_ci[1],
         });
-      }
+      });
     }
   }
   return points;
 }
 
-function valuesBefore(
-  table: UnitTable,
-  values: Float64Array,
-  exposedAt: Float64Array,
-  code: number,
-  cutoff: number,
-): Float64Array {
-  const out: number[] = [];
-  for (let i = 0; i < values.length; i += 1) {
-    if (table.variant.codes[i] === code && (exposedAt[i] ?? Infinity) < cutoff)
-      out.push(values[i] ?? 0);
-  }
-  return Float64Array.from(out);
-}
-
-function sum(values: Float64Array): number {
-  let total = 0;
-  for (const value of values) total += value;
-  return total;
+/** A 0/1 metric's moments as users and conversions. */
+function asProportion(moments: MeanMoments) {
+  return { n: moments.n, successes: Math.round(moments.mean * moments.n) };
 }
