@@ -24,6 +24,7 @@ import {
   recordAnalysisRun,
 } from '../store/analysis-records.ts';
 import { curatedBatches, findExperiment } from '../store/experiment-records.ts';
+import { updateJob } from '../store/job-records.ts';
 import { userTableKey } from '../store/storage-layout.ts';
 import type { StageDeps } from './stage-deps.ts';
 
@@ -84,6 +85,7 @@ export async function analyzeExperiment(
     await deps.db.transaction(async (tx) => {
       await promoteLatestAnalysis(tx, experimentId, analysisId, batches.length);
       await recordAnalysisRun(tx, { ...run, outcome: 'unchanged' });
+      await updateJob(tx, trigger.jobId, 'completed', { result: { analysis_id: analysisId, outcome: 'unchanged' } });
     });
     return { analysisId, outcome: 'unchanged' };
   }
@@ -139,12 +141,14 @@ export async function analyzeExperiment(
         details: {
           control: plan.control,
           metrics,
+          batches: await analysedBatches(deps, batches.map((batch) => batch.batch_id)),
           cumulative_lift: cumulativeLift(table, exposedAt, plan, alpha),
         },
       },
       computedAt,
     );
     await recordAnalysisRun(tx, { ...run, outcome: 'new' });
+    await updateJob(tx, trigger.jobId, 'completed', { result: { analysis_id: analysisId, outcome: 'new' } });
     await enqueueMessage(
       tx,
       topics.analysisCompleted,
@@ -163,6 +167,16 @@ export async function analyzeExperiment(
     users: table.unitIds.length,
   });
   return { analysisId, outcome: 'new' };
+}
+
+/** The batches an analysis read, with their content hashes, for the report's appendix. */
+async function analysedBatches(deps: StageDeps, batchIds: readonly string[]) {
+  const result = await deps.db.query(
+    `SELECT batch_id, source, content_hash, accepted, rejected, duplicates, status
+     FROM ingest_batches WHERE batch_id = ANY($1) ORDER BY batch_id`,
+    [batchIds],
+  );
+  return result.rows;
 }
 
 function sha256(text: string): string {

@@ -16,6 +16,7 @@ import { topics } from '../messages/topics.ts';
 import { trainModels } from '../models/index.ts';
 import { findAnalysis } from '../store/analysis-records.ts';
 import { findExperiment } from '../store/experiment-records.ts';
+import { updateJob } from '../store/job-records.ts';
 import { modelKey, userTableKey } from '../store/storage-layout.ts';
 import type { StageDeps } from './stage-deps.ts';
 
@@ -101,6 +102,9 @@ export async function trainAnalysis(deps: StageDeps, payload: AnalysisCompleted)
       );
     }
     await enqueueMessage(tx, topics.modelTrained, { ...payload }, payload.analysis_id);
+    await updateJob(tx, payload.job_id, 'completed', {
+      result: { analysis_id: payload.analysis_id, outcome: 'new' },
+    });
   });
   deps.logger.info('models trained', { analysis_id: payload.analysis_id, models: models.length });
 }

@@ -1,0 +1,197 @@
+/**
+ * The ingest function through functions-framework: the HTTP entry point on a running test
+ * server, and the Cloud Storage entry point with a real finalize CloudEvent.
+ */
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getFunction, getTestServer } from '@google-cloud/functions-framework/testing';
+import '../../functions/ingest/index.ts';
+import { useStageDeps } from '../../shared/runtime/function-runtime.ts';
+import { openLocalStack, type LocalStack } from '../support/local-stack.ts';
+import { storageCloudEvent } from '../support/cloud-events.ts';
+
+const csv = [
+  'user_id,experiment_id,variant,event_type,timestamp,value',
+  'u1,exp1,control,exposure,2026-01-01T10:00:00Z,',
+  'u1,exp1,control,purchase,2026-01-01T11:00:00Z,12.50',
+  'u2,exp1,treatment,exposure,2026-01-01T10:00:00Z,',
+].join('\n');
+
+let stack: LocalStack;
+let server: Server;
+let base: string;
+
+beforeAll(async () => {
+  stack = await openLocalStack({ ABTEST_MAX_UPLOAD_BYTES: '4096' });
+  useStageDeps(stack.deps);
+  server = getTestServer('ingest');
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+  await stack.close();
+});
+
+const post = (body: string, headers: Record<string, string>, path = '/v1/ingest/events') =>
+  fetch(`${base}${path}`, { method: 'POST', body, headers });
+
+describe('POST /v1/ingest/events', () => {
+  it('answers 202 with the new batch, stores the raw bytes and a batch.received message', async () => {
+    const response = await post(csv, { 'content-type': 'text/csv' });
+    expect(response.status).toBe(202);
+    const body = (await response.json()) as { batch_id: string; status: string; accepted: null };
+    expect(body.batch_id).toMatch(/^b_[0-9a-f]{24}$/);
+    expect(body.status).toBe('received');
+    expect(body.accepted).toBeNull();
+    const raw = await stack.deps.blobs.read('raw', `batches/${body.batch_id}/source.csv`);
+    expect(raw.toString('utf8')).toBe(csv);
+    const messages = await stack.deps.db.query<{ payload: { batch_id: string } }>(
+      `SELECT payload FROM outbox_messages WHERE topic = 'abtest.batch.received'`,
+    );
+    expect(messages.rows.map((row) => row.payload.batch_id)).toContain(body.batch_id);
+  });
+
+  it('answers 200 with the same batch when the same content comes again', async () => {
+    const first = (await (await post(csv, { 'content-type': 'text/csv' })).json()) as {
+      batch_id: string;
+    };
+    const again = await post(csv, { 'content-type': 'text/csv; charset=utf-8' });
+    expect(again.status).toBe(200);
+    expect(((await again.json()) as { batch_id: string }).batch_id).toBe(first.batch_id);
+    const rows = await stack.deps.db.query('SELECT 1 FROM ingest_batches WHERE batch_id = $1', [
+      first.batch_id,
+    ]);
+    expect(rows.rows).toHaveLength(1);
+  });
+
+  it('refuses an Idempotency-Key reused for different content with 422', async () => {
+    const ndjson =
+      '{"user_id":"u9","experiment_id":"exp2","variant":"a","event_type":"exposure","timestamp":1767261600000}\n';
+    const first = await post(ndjson, {
+      'content-type': 'application/x-ndjson',
+      'idempotency-key': 'key-1',
+    });
+    expect(first.status).toBe(202);
+    const same = await post(ndjson, {
+      'content-type': 'application/x-ndjson',
+      'idempotency-key': 'key-1',
+    });
+    expect(same.status).toBe(200);
+    const other = await post(`${ndjson}${ndjson.replace('u9', 'u8')}`, {
+      'content-type': 'application/x-ndjson',
+      'idempotency-key': 'key-1',
+    });
+    expect(other.status).toBe(422);
+    expect(((await other.json()) as { error: string }).error).toMatch(
+      /Idempotency-Key "key-1".*different content/,
+    );
+  });
+
+  it('takes the file part of multipart/form-data', async () => {
+    const form = new FormData();
+    form.append('file', new Blob([csv.replace('u2', 'u3')], { type: 'text/csv' }), 'day1.csv');
+    const response = await fetch(`${base}/v1/ingest/events`, { method: 'POST', body: form });
+    expect(response.status).toBe(202);
+    const body = (await response.json()) as { source: string };
+    expect(body.source).toBe('day1.csv');
+  });
+
+  it.each([
+    [
+      'an unknown Content-Type',
+      csv,
+      { 'content-type': 'text/xml' },
+      415,
+      /unsupported Content-Type "text\/xml"/,
+    ],
+    [
+      'a body past the size limit',
+      'x'.repeat(5000),
+      { 'content-type': 'text/csv' },
+      413,
+      /larger than the limit of 4096 bytes/,
+    ],
+    [
+      'a missing required column',
+      'user_id,variant\nu1,a\n',
+      { 'content-type': 'text/csv' },
+      422,
+      /missing required columns "experiment_id", "event_type", "timestamp"/,
+    ],
+    ['an empty body', '', { 'content-type': 'text/csv' }, 400, /empty/],
+    [
+      'broken JSON',
+      '{"user_id": "u1",\n',
+      { 'content-type': 'application/x-ndjson' },
+      400,
+      /line 1: broken JSON/,
+    ],
+  ])('answers %s with a clear error', async (_case, body, headers, status, message) => {
+    const response = await post(body, headers);
+    expect(response.status).toBe(status);
+    expect(((await response.json()) as { error: string }).error).toMatch(message);
+  });
+
+  it('answers 404 off its route and 405 for other methods', async () => {
+    expect((await post(csv, { 'content-type': 'text/csv' }, '/v1/other')).status).toBe(404);
+    const get = await fetch(`${base}/v1/ingest/events`);
+    expect(get.status).toBe(405);
+  });
+});
+
+describe('ingestUpload (Cloud Storage finalize)', () => {
+  const deliver = (event: unknown) =>
+    (getFunction('ingestUpload') as (e: unknown) => Promise<void>)(event);
+
+  it('turns an object under uploads/ into a batch', async () => {
+    const content = csv.replace(/exp1/g, 'exp-gcs');
+    await stack.deps.blobs.write('raw', 'uploads/day1.csv', content);
+    await deliver(storageCloudEvent('raw', 'uploads/day1.csv'));
+    const batch = await stack.deps.db.query<{ source: string; status: string }>(
+      `SELECT source, status FROM ingest_batches WHERE source = 'gs://raw/uploads/day1.csv'`,
+    );
+    expect(batch.rows).toEqual([{ source: 'gs://raw/uploads/day1.csv', status: 'received' }]);
+  });
+
+  it('ignores objects outside uploads/, its own batches/ among them', async () => {
+    const before = await stack.deps.db.query('SELECT count(*)::int AS n FROM ingest_batches');
+    await stack.deps.blobs.write('raw', 'elsewhere/x.csv', csv.replace(/exp1/g, 'exp-x'));
+    await deliver(storageCloudEvent('raw', 'elsewhere/x.csv'));
+    await deliver(storageCloudEvent('raw', 'batches/b_0123456789abcdef01234567/source.csv'));
+    const after = await stack.deps.db.query('SELECT count(*)::int AS n FROM ingest_batches');
+    expect(after.rows).toEqual(before.rows);
+  });
+
+  it('stores a definition under definitions/ and asks for a rerun', async () => {
+    await stack.deps.blobs.write(
+      'raw',
+      'definitions/exp-def.yaml',
+      'id: exp-def\nname: Definition test\nalpha: 0.1\n',
+    );
+    await deliver(storageCloudEvent('raw', 'definitions/exp-def.yaml', 'application/yaml'));
+    const experiment = await stack.deps.db.query<{ name: string; definition: { alpha: number } }>(
+      `SELECT name, definition FROM experiments WHERE experiment_id = 'exp-def'`,
+    );
+    expect(experiment.rows[0]?.name).toBe('Definition test');
+    expect(experiment.rows[0]?.definition.alpha).toBe(0.1);
+    const reruns = await stack.deps.db.query<{ payload: unknown }>(
+      `SELECT payload FROM outbox_messages WHERE topic = 'abtest.rerun'`,
+    );
+    expect(reruns.rows.map((row) => row.payload)).toContainEqual({
+      version: 1,
+      experiment_id: 'exp-def',
+    });
+  });
+
+  it('records an upload of an unknown format instead of retrying it', async () => {
+    await stack.deps.blobs.write('raw', 'uploads/notes.txt', 'hello');
+    await deliver(storageCloudEvent('raw', 'uploads/notes.txt', 'text/plain'));
+    const rejected = await stack.deps.db.query<{ reason: string }>(
+      `SELECT reason FROM rejected_messages WHERE topic = 'storage.object.finalized'`,
+    );
+    expect(rejected.rows[0]?.reason).toMatch(/uploads\/notes.txt: unknown format/);
+  });
+});
