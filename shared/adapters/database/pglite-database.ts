@@ -6,11 +6,12 @@
  * folder of a freshly initialised and migrated database, dumped once per machine into the
  * temporary folder (keyed by the PGlite version and the migrations' text) and loaded in well
  * under a second afterwards. Migrations still run on every open; on a template they find
- * nothing to do.
+ * nothing to do. After a SIGKILL PGlite recovers from its write-ahead log on the next open
+ * (its stale `postmaster.pid` is ignored); committed transactions are kept.
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,17 +30,35 @@ export async function openPgliteDatabase(
   dir: string,
   migrations: string = migrationsDir(),
 ): Promise<Database> {
-  const inMemory = dir.startsWith('memory://');
-  if (!inMemory) await mkdir(dir, { recursive: true });
-  const isNew = inMemory || !existsSync(path.join(dir, 'PG_VERSION'));
-  const template = isNew ? await templateFile(migrations) : undefined;
-  const pg =
-    template !== undefined && existsSync(template)
-      ? await PGlite.create(dir, { loadDataDir: new Blob([await readFile(template)]) })
-      : await PGlite.create(dir);
+  if (dir.startsWith('memory://')) return createDatabase(dir, migrations);
+  if (!existsSync(path.join(dir, 'PG_VERSION'))) {
+    // Built beside its final place and renamed in, so a process killed half-way through
+    // never leaves a half-initialised database that a restart would mistake for a real one.
+    const staging = `${dir}.partial`;
+    await rm(staging, { recursive: true, force: true });
+    await mkdir(path.dirname(dir), { recursive: true });
+    if (existsSync(dir) && (await readdir(dir)).length > 0) {
+      throw new Error(`${dir} is neither empty nor a PGlite data folder; not touching it`);
+    }
+    const created = await createDatabase(staging, migrations);
+    await created.close();
+    await rm(dir, { recursive: true, force: true });
+    await rename(staging, dir);
+  }
+  const db = wrap(await PGlite.create(dir));
+  await migrate(db, migrations);
+  return db;
+}
+
+/** A new database, from this machine's template when there is one (and making it if not). */
+async function createDatabase(dir: string, migrations: string): Promise<Database> {
+  const template = await templateFile(migrations);
+  const pg = existsSync(template)
+    ? await PGlite.create(dir, { loadDataDir: new Blob([await readFile(template)]) })
+    : await PGlite.create(dir);
   const db = wrap(pg);
   await migrate(db, migrations);
-  if (template !== undefined && !existsSync(template)) await saveTemplate(pg, template);
+  if (!existsSync(template)) await saveTemplate(pg, template);
   return db;
 }
 
