@@ -85,7 +85,9 @@ export async function analyzeExperiment(
     await deps.db.transaction(async (tx) => {
       await promoteLatestAnalysis(tx, experimentId, analysisId, batches.length);
       await recordAnalysisRun(tx, { ...run, outcome: 'unchanged' });
-      await updateJob(tx, trigger.jobId, 'completed', { result: { analysis_id: analysisId, outcome: 'unchanged' } });
+      await updateJob(tx, trigger.jobId, 'completed', {
+        result: { analysis_id: analysisId, outcome: 'unchanged' },
+      });
     });
     return { analysisId, outcome: 'unchanged' };
   }
@@ -129,6 +131,10 @@ export async function analyzeExperiment(
     await rm(scratch, { recursive: true, force: true });
   }
 
+  const inputBatches = await analysedBatches(
+    deps,
+    batches.map((batch) => batch.batch_id),
+  );
   await deps.db.transaction(async (tx) => {
     await insertAnalysis(
       tx,
@@ -141,14 +147,16 @@ export async function analyzeExperiment(
         details: {
           control: plan.control,
           metrics,
-          batches: await analysedBatches(deps, batches.map((batch) => batch.batch_id)),
+          batches: inputBatches,
           cumulative_lift: cumulativeLift(table, exposedAt, plan, alpha),
         },
       },
       computedAt,
     );
     await recordAnalysisRun(tx, { ...run, outcome: 'new' });
-    await updateJob(tx, trigger.jobId, 'completed', { result: { analysis_id: analysisId, outcome: 'new' } });
+    await updateJob(tx, trigger.jobId, 'completed', {
+      result: { analysis_id: analysisId, outcome: 'new' },
+    });
     await enqueueMessage(
       tx,
       topics.analysisCompleted,
