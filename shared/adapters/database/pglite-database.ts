@@ -9,6 +9,7 @@
  * nothing to do. After a SIGKILL PGlite recovers from its write-ahead log on the next open
  * (its stale `postmaster.pid` is ignored); committed transactions are kept.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
@@ -62,6 +63,13 @@ async function createDatabase(dir: string, migrations: string): Promise<Database
   return db;
 }
 
+/**
+ * Marks code running inside a transaction's callback. PGlite is one connection: a statement sent
+ * on the database (not the transaction) from inside the callback would wait for the
+ * transaction to end, which waits for the statement, and the process would stop silently.
+ */
+const insideTransaction = new AsyncLocalStorage<true>();
+
 function wrap(pg: PGlite): Database {
   const run = async <Row>(
     target: PGlite | Transaction,
@@ -74,11 +82,22 @@ function wrap(pg: PGlite): Database {
   };
   return {
     kind: 'pglite',
-    query: (sql, params) => run(pg, sql, params),
+    query: (sql, params) => {
+      if (insideTransaction.getStore() === true) {
+        return Promise.reject(
+          new Error(
+            'a statement on the database inside a transaction would deadlock: use the transaction',
+          ),
+        );
+      }
+      return run(pg, sql, params);
+    },
     transaction: (work) =>
       pg.transaction((tx) => {
-        const scoped: Queryable = { query: (sql, params) => run(tx, sql, params) };
-        return work(scoped);
+        const scoped: Queryable = {
+          query: (sql, params) => insideTransaction.exit(() => run(tx, sql, params)),
+        };
+        return insideTransaction.run(true, () => work(scoped));
       }),
     close: () => pg.close(),
   };
