@@ -8,7 +8,7 @@ import { canonicalColumnName } from './events-contract.ts';
 
 /** Events as columns of text, with the line (or element index) of each record. */
 export interface TextColumns {
-  /** Canonical column names in first-seen order. */
+  /** Column names as first spelt, in first-seen order (unique case-insensitively). */
   readonly columns: readonly string[];
   /** One array per column, one entry per record. */
   readonly values: ReadonlyMap<string, (string | null)[]>;
@@ -72,6 +72,7 @@ function columnBuilder(label: string) {
   const columns: string[] = [];
   const values = new Map<string, (string | null)[]>();
   const lines: number[] = [];
+  const spelling = new Map<string, string>();
   return {
     add(record: unknown, line: number, where: string) {
       if (record === null || typeof record !== 'object' || Array.isArray(record)) {
@@ -80,18 +81,21 @@ function columnBuilder(label: string) {
       const row = lines.length;
       const seen = new Set<string>();
       for (const [key, value] of Object.entries(record)) {
-        const name = canonicalColumnName(key);
-        if (seen.has(name)) {
-          throw new ValidationError(`${label}: ${where}: column "${name}" is named twice`, 400, {
+        const folded = canonicalColumnName(key);
+        if (seen.has(folded)) {
+          throw new ValidationError(`${label}: ${where}: column "${folded}" is named twice`, 400, {
             line,
-            column: name,
+            column: folded,
           });
         }
-        seen.add(name);
+        seen.add(folded);
+        // Keys match case-insensitively; the column keeps the spelling it was first seen in.
+        const name = spelling.get(folded) ?? key;
         let column = values.get(name);
         if (column === undefined) {
           column = new Array<string | null>(row).fill(null);
           values.set(name, column);
+          spelling.set(folded, name);
           columns.push(name);
         }
         column.push(textOf(value));

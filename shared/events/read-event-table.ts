@@ -53,19 +53,49 @@ export interface EventTable {
  *   missing, a column named twice, not UTF-8, binary, broken JSON, not Parquet
  * @example const table = await readEventTable('/tmp/e.csv', 'csv', 'e.csv')
  */
-export async function readEventTable(
+export function readEventTable(
   filePath: string,
   format: SourceFormat,
   label: string,
 ): Promise<EventTable> {
+  return readTextTable(filePath, format, label, eventHeader);
+}
+
+/** What a file's header must hold and how its columns are named once read. */
+export interface HeaderRules {
+  /** Columns that must be there, matched case-insensitively (give them in lower case). */
+  readonly required: readonly string[];
+  /** Lower-case every name (events), or keep the header's spelling (unit tables). */
+  readonly lowerCase: boolean;
+}
+
+/** The events contract's header: the required columns, names lower-cased. */
+export const eventHeader: HeaderRules = { required: requiredColumns, lowerCase: true };
+
+/**
+ * Opens a table of any of the four formats as text columns, checking its header.
+ * @param filePath - where the bytes are
+ * @param format - the format the upload claimed
+ * @param label - the name the user knows the file by
+ * @param rules - the required columns and naming
+ * @returns the table
+ * @throws {ValidationError} for every file error
+ * @example const table = await readTextTable('/tmp/u.csv', 'csv', 'u.csv', { required: ['version'], lowerCase: false })
+ */
+export async function readTextTable(
+  filePath: string,
+  format: SourceFormat,
+  label: string,
+  rules: HeaderRules,
+): Promise<EventTable> {
   switch (format) {
     case 'csv':
-      return readCsvTable(filePath, label);
+      return readCsvTable(filePath, label, rules);
     case 'ndjson':
     case 'json':
-      return readJsonTable(filePath, format, label);
+      return readJsonTable(filePath, format, label, rules);
     case 'parquet':
-      return readParquetTable(filePath, label);
+      return readParquetTable(filePath, label, rules);
   }
 }
 
@@ -73,11 +103,16 @@ export async function readEventTable(
  * Checks a header: names present, none twice (case-insensitively), every required one there.
  * @param names - the column names as written
  * @param label - the file's name for messages
- * @returns the canonical names
+ * @param rules - the required columns and naming (default: the events contract)
+ * @returns the names the columns are read under
  * @throws {ValidationError} naming the doubled or missing columns
  * @example checkHeader(['User_ID', 'variant'], 'a.csv') // throws: missing columns
  */
-export function checkHeader(names: readonly string[], label: string): string[] {
+export function checkHeader(
+  names: readonly string[],
+  label: string,
+  rules: HeaderRules = eventHeader,
+): string[] {
   const canonical = names.map(canonicalColumnName);
   const blank = canonical.findIndex((name) => name === '');
   if (blank >= 0) {
@@ -101,7 +136,7 @@ export function checkHeader(names: readonly string[], label: string): string[] {
     }
     seen.set(name, index);
   });
-  const missing = requiredColumns.filter((name) => !seen.has(name));
+  const missing = rules.required.filter((name) => !seen.has(name));
   if (missing.length > 0) {
     const list = missing.map((name) => `"${name}"`).join(', ');
     throw new ValidationError(
@@ -110,10 +145,14 @@ export function checkHeader(names: readonly string[], label: string): string[] {
       { line: 1, column: missing[0] },
     );
   }
-  return canonical;
+  return rules.lowerCase ? canonical : names.map((name) => name.trim());
 }
 
-async function readCsvTable(filePath: string, label: string): Promise<EventTable> {
+async function readCsvTable(
+  filePath: string,
+  label: string,
+  rules: HeaderRules,
+): Promise<EventTable> {
   const facts = await checkTextFile(filePath, label);
   const header = parseCsvHeader(facts.head.toString('utf8'));
   if (header === undefined) {
@@ -121,7 +160,7 @@ async function readCsvTable(filePath: string, label: string): Promise<EventTable
       line: 1,
     });
   }
-  const columns = checkHeader(header.names, label);
+  const columns = checkHeader(header.names, label, rules);
   if (!header.hasRows)
     throw new ValidationError(`${label}: the file has a header but no rows`, 400);
   const frame = pl
@@ -161,6 +200,7 @@ async function readJsonTable(
   filePath: string,
   format: 'ndjson' | 'json',
   label: string,
+  rules: HeaderRules,
 ): Promise<EventTable> {
   await checkTextFile(filePath, label);
   const text = (await readFile(filePath, 'utf8')).replace(/^\uFEFF/, '');
@@ -168,8 +208,10 @@ async function readJsonTable(
     format === 'ndjson' ? ndjsonColumns(text, label) : jsonArrayColumns(text, label);
   if (parsed.lines.length === 0)
     throw new ValidationError(`${label}: the file holds no events`, 400);
-  const columns = checkHeader(parsed.columns, label);
-  const series = columns.map((name) => pl.Series(name, parsed.values.get(name) ?? [], pl.Utf8));
+  const columns = checkHeader(parsed.columns, label, rules);
+  const series = parsed.columns.map((name, i) =>
+    pl.Series(columns[i] ?? name, parsed.values.get(name) ?? [], pl.Utf8),
+  );
   const frame = pl.DataFrame(series).withRowIndex(rowIndexColumn).lazy();
   return {
     frame,
@@ -183,10 +225,14 @@ async function readJsonTable(
   };
 }
 
-async function readParquetTable(filePath: string, label: string): Promise<EventTable> {
+async function readParquetTable(
+  filePath: string,
+  label: string,
+  rules: HeaderRules,
+): Promise<EventTable> {
   const schema = readParquetSchema(filePath, label);
   const names = Object.keys(schema);
-  const columns = checkHeader(names, label);
+  const columns = checkHeader(names, label, rules);
   const asText = names.map((name, i) =>
     textExpression(name, schema[name]).alias(columns[i] ?? name),
   );
