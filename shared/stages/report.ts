@@ -1,18 +1,80 @@
 /**
- * The report stage. Until reports land it passes the message on: `abtest.model.trained` in,
- * nothing out.
+ * The report stage: the PDF for people who read page one and the CSV for analysts, written to
+ * `reports/<experiment_id>/<analysis_id>.pdf|.csv` in the artifacts bucket, a `reports` row,
+ * and `abtest.report.ready`. The artifacts depend only on the analysis (dates and ids come from
+ * it, not from the clock), so a second delivery writes the same bytes, or, once the row
+ * exists, nothing at all. A message for an analysis no longer the latest is dropped.
  */
+import { enqueueMessage } from '../adapters/event-bus/outbox.ts';
+import { ValidationError } from '../errors/errors.ts';
 import type { ModelTrained } from '../messages/message-schemas.ts';
+import { topics } from '../messages/topics.ts';
+import { reportCsv, renderReportPdf, type ReportInput } from '../report/index.ts';
+import { experimentSummary } from '../result/experiment-summary.ts';
+import { findAnalysis } from '../store/analysis-records.ts';
+import { findExperiment } from '../store/experiment-records.ts';
+import { reportKey } from '../store/storage-layout.ts';
+import { abtestVersion } from '../version.ts';
 import type { StageDeps } from './stage-deps.ts';
 
 /**
  * Writes the reports of an analysis.
  * @param deps - the ports
  * @param payload - the model.trained message
+ * @throws {ValidationError} (404) when the analysis does not exist
  * @example await reportAnalysis(deps, { version: 1, experiment_id: 'e', analysis_id: 'an_1' })
  */
 export async function reportAnalysis(deps: StageDeps, payload: ModelTrained): Promise<void> {
-  deps.logger.debug('report stage not yet producing artifacts', {
-    analysis_id: payload.analysis_id,
+  const { experiment_id: experimentId, analysis_id: analysisId } = payload;
+  const [analysis, experiment] = await Promise.all([
+    findAnalysis(deps.db, analysisId),
+    findExperiment(deps.db, experimentId),
+  ]);
+  if (analysis === undefined || experiment === undefined || analysis.experiment_id !== experimentId) {
+    throw new ValidationError(`unknown analysis ${analysisId} of ${experimentId}`, 404);
+  }
+  if (experiment.latest_analysis_id !== analysisId && payload.job_id === undefined) {
+    deps.logger.info('stale analysis, no report', { analysis_id: analysisId });
+    return;
+  }
+  const existing = await deps.db.query('SELECT 1 FROM reports WHERE analysis_id = $1', [analysisId]);
+  if (existing.rows.length > 0) return;
+
+  const summary = await experimentSummary(deps.db, deps.blobs, deps.config.buckets, experimentId, analysisId);
+  if (summary === undefined) throw new ValidationError(`analysis ${analysisId} has no summary`, 404);
+  const definition = experiment.definition;
+  const input: ReportInput = {
+    experiment: { ...summary, report: null },
+    name: definition?.name ?? experiment.name,
+    hypothesis: definition?.hypothesis ?? null,
+    primaryMetric: definition?.primary_metric ?? summary.metrics[0]?.name ?? null,
+    batches: (analysis.details.batches ?? []) as ReportInput['batches'],
+    cumulativeLift: (analysis.details.cumulative_lift ?? []) as ReportInput['cumulativeLift'],
+    version: abtestVersion,
+  };
+  const pdfKey = reportKey(experimentId, analysisId, 'pdf');
+  const csvKey = reportKey(experimentId, analysisId, 'csv');
+  const bucket = deps.config.buckets.artifacts;
+  await deps.blobs.write(bucket, pdfKey, await renderReportPdf(input), { contentType: 'application/pdf' });
+  await deps.blobs.write(bucket, csvKey, reportCsv(input.experiment), { contentType: 'text/csv' });
+  await deps.db.transaction(async (tx) => {
+    await tx.query(
+      `INSERT INTO reports (analysis_id, experiment_id, pdf_key, csv_key) VALUES ($1, $2, $3, $4)
+       ON CONFLICT DO NOTHING`,
+      [analysisId, experimentId, pdfKey, csvKey],
+    );
+    await enqueueMessage(
+      tx,
+      topics.reportReady,
+      {
+        version: 1,
+        experiment_id: experimentId,
+        analysis_id: analysisId,
+        pdf: deps.blobs.uri(bucket, pdfKey),
+        csv: deps.blobs.uri(bucket, csvKey),
+      },
+      analysisId,
+    );
   });
+  deps.logger.info('report written', { analysis_id: analysisId, pdf: pdfKey });
 }

@@ -1,0 +1,201 @@
+/**
+ * The analyst's CSV: one row per (metric, variant) with every field, read back with an
+ * independent RFC 4180 parser; formula-like variant names neutralised, numbers left as numbers.
+ */
+import { describe, expect, it } from 'vitest';
+import { REPORT_CSV_COLUMNS, reportCsv } from '../../../shared/report/index.ts';
+import type { ExperimentResult } from '../../../shared/result/result-document.ts';
+import { sampleInput, syntheticInput } from './report-inputs.ts';
+
+interface ParsedField {
+  readonly text: string;
+  readonly quoted: boolean;
+}
+
+/** RFC 4180: fields split by commas, records by CRLF; quoted fields may hold both, "" is ". */
+function parseCsv(csv: string): ParsedField[][] {
+  const records: ParsedField[][] = [];
+  let record: ParsedField[] = [];
+  let i = 0;
+  while (i < csv.length) {
+    let text = '';
+    let quoted = false;
+    if (csv[i] === '"') {
+      quoted = true;
+      i += 1;
+      for (;;) {
+        if (i >= csv.length) throw new Error('unterminated quoted field');
+        if (csv[i] === '"') {
+          if (csv[i + 1] === '"') {
+            text += '"';
+            i += 2;
+          } else {
+            i += 1;
+            break;
+          }
+        } else {
+          text += csv[i];
+          i += 1;
+        }
+      }
+    } else {
+      while (i < csv.length && csv[i] !== ',' && csv[i] !== '\r' && csv[i] !== '\n') {
+        if (csv[i] === '"') throw new Error(`bare quote at ${i}`);
+        text += csv[i];
+        i += 1;
+      }
+    }
+    record.push({ text, quoted });
+    if (csv[i] === ',') {
+      i += 1;
+    } else if (csv.startsWith('\r\n', i)) {
+      records.push(record);
+      record = [];
+      i += 2;
+    } else if (i < csv.length) {
+      throw new Error(`expected a comma or CRLF at ${i}`);
+    }
+  }
+  if (record.length > 0) records.push(record);
+  return records;
+}
+
+function rowsOf(experiment: ExperimentResult): Record<string, ParsedField>[] {
+  const [header, ...rows] = parseCsv(reportCsv(experiment));
+  expect(header?.map((f) => f.text)).toEqual([...REPORT_CSV_COLUMNS]);
+  return rows.map((row) => {
+    expect(row).toHaveLength(REPORT_CSV_COLUMNS.length);
+    return Object.fromEntries(
+      REPORT_CSV_COLUMNS.map((name, i) => [name, row[i] ?? { text: '', quoted: false }]),
+    );
+  });
+}
+
+const numberColumns = [
+  'users',
+  'sum',
+  'mean',
+  'sd',
+  'ci_low',
+  'ci_high',
+  'statistic',
+  'p_value',
+  'p_value_adjusted',
+  'difference',
+  'difference_ci_low',
+  'difference_ci_high',
+  'relative_lift',
+  'relative_lift_ci_low',
+  'relative_lift_ci_high',
+  'df',
+  'cohens_d',
+  'mann_whitney_u',
+  'mann_whitney_p_value',
+  'prob_beat_control',
+  'expected_loss',
+] as const;
+
+describe('reportCsv', () => {
+  const { experiment } = sampleInput();
+  const rows = rowsOf(experiment);
+
+  it('has one row per (metric, variant) in document order, with CRLF line ends', () => {
+    expect(rows.map((r) => `${r.metric?.text}/${r.variant?.text}`)).toEqual([
+      'conversion/control',
+      'conversion/treatment',
+      'revenue/control',
+      'revenue/treatment',
+    ]);
+    const csv = reportCsv(experiment);
+    expect(csv.endsWith('\r\n')).toBe(true);
+    expect(csv.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
+  });
+
+  it('carries every variant and comparison field with full precision', () => {
+    const conversion = experiment.metrics[0];
+    const treatment = conversion?.variants[1];
+    const comparison = conversion?.comparisons[0];
+    const row = rows[1];
+    if (row === undefined || treatment === undefined || comparison === undefined)
+      throw new Error('fixture');
+    const value = (name: string): number => Number(row[name]?.text);
+    expect(row.type?.text).toBe('binomial');
+    expect(row.is_control?.text).toBe('false');
+    expect(value('users')).toBe(treatment.users);
+    expect(value('mean')).toBe(treatment.mean);
+    expect(value('ci_high')).toBe(treatment.ci_high);
+    expect(row.control?.text).toBe('control');
+    expect(row.test?.text).toBe('chi_square');
+    expect(value('p_value')).toBe(comparison.p_value);
+    expect(value('p_value_adjusted')).toBe(comparison.p_value_adjusted);
+    expect(row.significant?.text).toBe('false');
+    expect(value('difference_ci_low')).toBe(comparison.difference_ci[0]);
+    expect(value('relative_lift')).toBe(comparison.relative_lift);
+    expect(value('relative_lift_ci_high')).toBe(comparison.relative_lift_ci[1]);
+    expect(value('prob_beat_control')).toBe(comparison.bayesian?.prob_beat_control);
+    expect(value('expected_loss')).toBe(comparison.bayesian?.expected_loss);
+    expect(row.df?.text).toBe('');
+    expect(row.mann_whitney_u?.text).toBe('');
+
+    const revenue = rows[3];
+    const welch = experiment.metrics[1]?.comparisons[0];
+    expect(revenue?.test?.text).toBe('welch_t');
+    expect(Number(revenue?.df?.text)).toBe(welch?.df);
+    expect(Number(revenue?.cohens_d?.text)).toBe(welch?.cohens_d);
+    expect(Number(revenue?.mann_whitney_u?.text)).toBe(welch?.mann_whitney?.u);
+    expect(Number(revenue?.mann_whitney_p_value?.text)).toBe(welch?.mann_whitney?.p_value);
+    expect(revenue?.prob_beat_control?.text).toBe('');
+  });
+
+  it('leaves the comparison cells of control rows empty', () => {
+    const control = rows[0];
+    expect(control?.is_control?.text).toBe('true');
+    expect(Number(control?.users?.text)).toBe(1509);
+    for (const name of REPORT_CSV_COLUMNS.slice(REPORT_CSV_COLUMNS.indexOf('control'))) {
+      expect(control?.[name]?.text, name).toBe('');
+    }
+  });
+
+  it('writes numbers unquoted and unprefixed, negative ones included', () => {
+    for (const row of rows) {
+      for (const name of numberColumns) {
+        const field = row[name];
+        expect(field?.quoted, name).toBe(false);
+        if (field?.text !== '')
+          expect(Number.isFinite(Number(field?.text)), `${name}=${field?.text}`).toBe(true);
+      }
+    }
+    expect(rows[1]?.difference_ci_low?.text).toMatch(/^-0\.00975/);
+  });
+
+  it('neutralises formula-like variant names and quotes awkward ones', () => {
+    const names = [
+      "=cmd|' /C calc'!A0",
+      '+1+2',
+      '-2+3',
+      '@SUM(A1:A9)',
+      '\tTAB',
+      '\rCR',
+      'comma, "quote"\nnewline',
+      'Größe 中文 🎉',
+    ];
+    const input = syntheticInput({
+      arms: [
+        { name: 'control', users: 200, rate: 0.1 },
+        ...names.map((name) => ({ name, users: 200, rate: 0.1 })),
+      ],
+      models: false,
+    });
+    const parsed = rowsOf(input.experiment);
+    const variants = new Set(parsed.map((r) => r.variant?.text));
+    for (const name of names) {
+      const safe = /^[=+\-@\t\r]/.test(name) ? `'${name}` : name;
+      expect(variants.has(safe), JSON.stringify(name)).toBe(true);
+    }
+    for (const row of parsed) {
+      expect(row.variant?.text).not.toMatch(/^[=+\-@\t\r]/);
+      expect(row.control?.text).not.toMatch(/^[=+\-@\t\r]/);
+    }
+    expect(parsed).toHaveLength(2 * (names.length + 1));
+  });
+});
