@@ -30,18 +30,31 @@ export async function reportAnalysis(deps: StageDeps, payload: ModelTrained): Pr
     findAnalysis(deps.db, analysisId),
     findExperiment(deps.db, experimentId),
   ]);
-  if (analysis === undefined || experiment === undefined || analysis.experiment_id !== experimentId) {
+  if (
+    analysis === undefined ||
+    experiment === undefined ||
+    analysis.experiment_id !== experimentId
+  ) {
     throw new ValidationError(`unknown analysis ${analysisId} of ${experimentId}`, 404);
   }
   if (experiment.latest_analysis_id !== analysisId && payload.job_id === undefined) {
     deps.logger.info('stale analysis, no report', { analysis_id: analysisId });
     return;
   }
-  const existing = await deps.db.query('SELECT 1 FROM reports WHERE analysis_id = $1', [analysisId]);
+  const existing = await deps.db.query('SELECT 1 FROM reports WHERE analysis_id = $1', [
+    analysisId,
+  ]);
   if (existing.rows.length > 0) return;
 
-  const summary = await experimentSummary(deps.db, deps.blobs, deps.config.buckets, experimentId, analysisId);
-  if (summary === undefined) throw new ValidationError(`analysis ${analysisId} has no summary`, 404);
+  const summary = await experimentSummary(
+    deps.db,
+    deps.blobs,
+    deps.config.buckets,
+    experimentId,
+    analysisId,
+  );
+  if (summary === undefined)
+    throw new ValidationError(`analysis ${analysisId} has no summary`, 404);
   const definition = experiment.definition;
   const input: ReportInput = {
     experiment: { ...summary, report: null },
@@ -55,7 +68,9 @@ export async function reportAnalysis(deps: StageDeps, payload: ModelTrained): Pr
   const pdfKey = reportKey(experimentId, analysisId, 'pdf');
   const csvKey = reportKey(experimentId, analysisId, 'csv');
   const bucket = deps.config.buckets.artifacts;
-  await deps.blobs.write(bucket, pdfKey, await renderReportPdf(input), { contentType: 'application/pdf' });
+  await deps.blobs.write(bucket, pdfKey, await renderReportPdf(input), {
+    contentType: 'application/pdf',
+  });
   await deps.blobs.write(bucket, csvKey, reportCsv(input.experiment), { contentType: 'text/csv' });
   await deps.db.transaction(async (tx) => {
     await tx.query(
