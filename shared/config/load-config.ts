@@ -25,6 +25,20 @@ const envSchema = z.object({
   ABTEST_REJECT_THRESHOLD: z.coerce.number().min(0).max(1).default(0.05),
   ABTEST_MAX_UPLOAD_BYTES: positiveInt.default(1024 * 1024 * 1024),
   ABTEST_API_TOKEN: z.string().min(16).optional(),
+  ABTEST_API_READ_TOKEN: z.string().min(16).optional(),
+  ABTEST_AUTH: z.enum(['token', 'iam']).default('token'),
+  ABTEST_WEBHOOK_URLS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((url) => url.trim())
+        .filter((url) => url !== ''),
+    )
+    .pipe(z.array(z.url({ protocol: /^https?$/ }))),
+  ABTEST_WEBHOOK_SECRET: z.string().min(16).optional(),
+  ABTEST_WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().positive().max(300).default(10),
   RESULTS_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).default(30),
   ABTEST_BUS_REDELIVER: positiveInt.default(1),
   LOG_LEVEL: z.enum(['debug', 'info', 'warning', 'error']).default('info'),
@@ -57,7 +71,18 @@ export interface Config {
   readonly projectId: string;
   readonly rejectThreshold: number;
   readonly maxUploadBytes: number;
+  /** The bearer token of the results API (read and write). */
   readonly apiToken: string | undefined;
+  /** A bearer token that may only read (dashboards); writes with it answer 403. */
+  readonly apiReadToken: string | undefined;
+  /** `token`: bearer tokens are checked; `iam`: Cloud Run IAM guards the function instead. */
+  readonly auth: 'token' | 'iam';
+  /** Webhooks for every experiment and event, from `ABTEST_WEBHOOK_URLS`. */
+  readonly webhookUrls: readonly string[];
+  /** The secret signing the deliveries to {@link Config.webhookUrls}. */
+  readonly webhookSecret: string | undefined;
+  /** How long one webhook delivery attempt may take. */
+  readonly webhookTimeoutSeconds: number;
   readonly resultsCacheTtlSeconds: number;
   readonly busRedeliver: number;
   readonly logLevel: 'debug' | 'info' | 'warning' | 'error';
@@ -91,6 +116,11 @@ export function loadConfig(
     throw new ConfigError(`invalid ${variable}: ${issue?.message ?? 'bad value'}`);
   }
   const e = parsed.data;
+  if (e.ABTEST_WEBHOOK_URLS.length > 0 && e.ABTEST_WEBHOOK_SECRET === undefined) {
+    throw new ConfigError(
+      'invalid ABTEST_WEBHOOK_SECRET: required when ABTEST_WEBHOOK_URLS is set',
+    );
+  }
   const dataDir = path.resolve(overrides.dataDir ?? e.ABTEST_DATA_DIR);
   return {
     dataDir,
@@ -106,6 +136,11 @@ export function loadConfig(
     rejectThreshold: e.ABTEST_REJECT_THRESHOLD,
     maxUploadBytes: e.ABTEST_MAX_UPLOAD_BYTES,
     apiToken: e.ABTEST_API_TOKEN,
+    apiReadToken: e.ABTEST_API_READ_TOKEN,
+    auth: e.ABTEST_AUTH,
+    webhookUrls: e.ABTEST_WEBHOOK_URLS,
+    webhookSecret: e.ABTEST_WEBHOOK_SECRET,
+    webhookTimeoutSeconds: e.ABTEST_WEBHOOK_TIMEOUT_SECONDS,
     resultsCacheTtlSeconds: e.RESULTS_CACHE_TTL_SECONDS,
     busRedeliver: e.ABTEST_BUS_REDELIVER,
     logLevel: e.LOG_LEVEL,

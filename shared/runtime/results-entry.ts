@@ -1,14 +1,17 @@
 /**
- * The results function's entry point over the lazily opened ports.
+ * The results function's entry point over the lazily opened ports: the results API (see
+ * shared/http/results/results-routes.ts), one cache per set of ports.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { requestPath, sendError, sendJson } from '../http/http-json.ts';
-import { experimentSummary } from '../result/experiment-summary.ts';
-import { experimentIdPattern } from '../events/events-contract.ts';
+import { createRouter } from '../http/results/router.ts';
+import { resultsRoutes } from '../http/results/results-routes.ts';
 import { stageDeps } from './function-runtime.ts';
 
+const handleResultsRequest = createRouter(resultsRoutes);
+
 /**
- * Serves `GET /healthz` and `GET /v1/experiments/{id}/summary`.
+ * Serves the results API: experiments, summaries, analyses, reports, analytics, predictions,
+ * jobs, webhooks, `/healthz`, `/openapi.json` and `/docs`.
  * @param req - the request
  * @param res - the response
  * @example functions.http('results', routeResultsRequest)
@@ -17,23 +20,5 @@ export async function routeResultsRequest(
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
-  const path = requestPath(req);
-  if (path === '/healthz') {
-    sendJson(res, 200, { status: 'ok' });
-    return;
-  }
-  const summary = /^\/v1\/experiments\/([^/]+)\/summary$/.exec(path);
-  if (req.method === 'GET' && summary !== null) {
-    const experimentId = decodeURIComponent(summary[1] ?? '');
-    if (!experimentIdPattern.test(experimentId)) {
-      sendError(res, 400, `not a valid experiment id: ${JSON.stringify(experimentId)}`);
-      return;
-    }
-    const deps = await stageDeps();
-    const result = await experimentSummary(deps.db, deps.blobs, deps.config.buckets, experimentId);
-    if (result === undefined) sendError(res, 404, `no analysis of experiment ${experimentId}`);
-    else sendJson(res, 200, result);
-    return;
-  }
-  sendError(res, 404, `no route ${req.method ?? 'GET'} ${path}`);
+  await handleResultsRequest(await stageDeps(), req, res);
 }

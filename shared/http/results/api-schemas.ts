@@ -1,0 +1,256 @@
+/**
+ * The bodies of the results API as zod schemas: request bodies are parsed with them, response
+ * types come from them (`z.infer`), and the OpenAPI document is generated from them
+ * (`z.toJSONSchema`), so the code and the document cannot drift apart.
+ */
+import { z } from 'zod';
+import {
+  experimentResultSchema,
+  metricResultSchema,
+  modelResultSchema,
+} from '../../result/result-document.ts';
+import { experimentIdPattern } from '../../events/events-contract.ts';
+import { webhookEvents } from '../../webhooks/webhook-records.ts';
+
+const timestamp = z.iso.datetime();
+const count = z.int().min(0);
+const nullableNumber = z.number().nullable();
+const interval = z.tuple([nullableNumber, nullableNumber]);
+const experimentId = z.string().regex(experimentIdPattern, 'not a valid experiment id');
+
+/** The body of every error answer. */
+export const errorSchema = z
+  .object({ error: z.string().meta({ description: 'What went wrong, for a person.' }) })
+  .meta({ description: 'Every error answer.' });
+
+/** `GET /healthz`. */
+export const healthSchema = z.object({ status: z.literal('ok') });
+
+/** One experiment in `GET /v1/experiments`. */
+export const experimentListItemSchema = z.object({
+  experiment_id: z.string(),
+  name: z.string().nullable(),
+  status: z.string(),
+  latest_analysis_id: z.string().nullable(),
+  computed_at: timestamp.nullable(),
+  users: count.nullable(),
+});
+export type ExperimentListItem = z.infer<typeof experimentListItemSchema>;
+
+/** `GET /v1/experiments`: a page and the cursor of the next. */
+export const experimentPageSchema = z.object({
+  items: z.array(experimentListItemSchema),
+  next_cursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page.' }),
+});
+
+const experimentLinksSchema = z.object({
+  summary: z.string(),
+  analyses: z.string(),
+  results: z.string(),
+  predictions: z.string(),
+  report_pdf: z.string(),
+  report_csv: z.string(),
+});
+
+/** `GET /v1/experiments/{experiment_id}`. */
+export const experimentSchema = z.object({
+  experiment_id: z.string(),
+  name: z.string().nullable(),
+  status: z.string(),
+  definition: z.record(z.string(), z.unknown()).nullable(),
+  latest_analysis_id: z.string().nullable(),
+  batch_count: count,
+  created_at: timestamp,
+  updated_at: timestamp,
+  links: experimentLinksSchema,
+});
+export type ExperimentView = z.infer<typeof experimentSchema>;
+
+/** One run of analysis (a batch, a scheduled rerun or a job). */
+export const analysisRunSchema = z.object({
+  trigger: z.string().meta({ description: '`batch`, `rerun` (scheduled) or `http` (a job).' }),
+  outcome: z.enum(['new', 'unchanged']),
+  job_id: z.string().nullable(),
+  created_at: timestamp,
+});
+
+/** One analysis in the history, with its runs. */
+export const analysisHistoryItemSchema = z.object({
+  analysis_id: z.string(),
+  computed_at: timestamp,
+  input_batches: count,
+  users: count.nullable(),
+  is_latest: z.boolean(),
+  runs: z.array(analysisRunSchema),
+});
+export type AnalysisHistoryItem = z.infer<typeof analysisHistoryItemSchema>;
+
+/** `GET /v1/experiments/{experiment_id}/analyses`. */
+export const analysisHistorySchema = z.object({
+  experiment_id: z.string(),
+  latest_analysis_id: z.string().nullable(),
+  items: z.array(analysisHistoryItemSchema),
+  next_cursor: z.string().nullable(),
+});
+
+const reportLinksSchema = z.object({
+  summary: z.string(),
+  report_pdf: z.string().nullable(),
+  report_csv: z.string().nullable(),
+});
+
+/** `GET /v1/analytics/results/{experiment_id}`. */
+export const analyticsResultsSchema = z.object({
+  experiment_id: z.string(),
+  analysis_id: z.string(),
+  computed_at: z.string(),
+  alpha: z.number(),
+  users: count,
+  srm: z.object({ p_value: nullableNumber, flagged: z.boolean() }),
+  metrics: z.array(metricResultSchema),
+  links: reportLinksSchema,
+});
+export type AnalyticsResults = z.infer<typeof analyticsResultsSchema>;
+
+/** One model-predicted effect of a treatment on a metric. */
+export const predictedEffectSchema = z.object({
+  metric: z.string(),
+  model: modelResultSchema.shape.model,
+  predicted_delta: nullableNumber.meta({
+    description: 'Conversion-rate delta (logistic) or mean delta (linear) vs the control.',
+  }),
+  ci: interval,
+  control_mean: nullableNumber,
+  relative_lift: nullableNumber.meta({ description: 'predicted_delta / control_mean.' }),
+  relative_lift_ci: interval,
+});
+export type PredictedEffect = z.infer<typeof predictedEffectSchema>;
+
+/** `GET /v1/model/predictions/{experiment_id}`. */
+export const predictionsSchema = z.object({
+  experiment_id: z.string(),
+  analysis_id: z.string(),
+  control: z.string().nullable(),
+  treatments: z.array(z.object({ variant: z.string(), effects: z.array(predictedEffectSchema) })),
+  models: z.array(
+    z.object({
+      metric: z.string(),
+      model: modelResultSchema.shape.model,
+      cv: modelResultSchema.shape.cv,
+      flags: z.array(z.string()),
+    }),
+  ),
+});
+export type Predictions = z.infer<typeof predictionsSchema>;
+
+/** The body of `POST /v1/analytics/run` and `POST /v1/model/train`. */
+export const jobRequestSchema = z
+  .object({ experiment_id: experimentId })
+  .meta({ description: 'Other fields (metrics, ci, target, features) are accepted and ignored.' });
+
+/** `GET /v1/jobs/{job_id}`. */
+export const jobSchema = z.object({
+  job_id: z.string(),
+  kind: z.enum(['analysis', 'training']),
+  experiment_id: z.string().nullable(),
+  status: z.enum(['queued', 'running', 'completed', 'failed']),
+  result: z.unknown().meta({ description: '`{analysis_id, outcome}` once completed.' }),
+  error: z.string().nullable(),
+  created_at: timestamp,
+  updated_at: timestamp,
+});
+export type JobView = z.infer<typeof jobSchema>;
+
+/** The 202 answer of a job request. */
+export const jobAcceptedSchema = z.object({
+  job_id: z.string(),
+  status: z.literal('queued'),
+  kind: jobSchema.shape.kind,
+  experiment_id: z.string(),
+  links: z.object({ job: z.string() }),
+});
+
+const webhookEvent = z.enum(webhookEvents);
+
+/** The body of `POST /v1/webhooks`. */
+export const webhookRequestSchema = z.object({
+  url: z.url({ protocol: /^https?$/ }).max(2048),
+  experiment_id: experimentId.nullable().optional().meta({
+    description: 'Deliver only events of this experiment; omitted or null for all.',
+  }),
+  events: z
+    .array(webhookEvent)
+    .min(1)
+    .optional()
+    .meta({ description: 'Both events when omitted.' }),
+});
+
+/** A webhook as listed (never with its secret). */
+export const webhookSchema = z.object({
+  webhook_id: z.string(),
+  url: z.string(),
+  experiment_id: z.string().nullable(),
+  events: z.array(webhookEvent),
+  source: z.enum(['api', 'config']),
+  created_at: timestamp.nullable(),
+});
+export type WebhookView = z.infer<typeof webhookSchema>;
+
+/** The 201 answer of `POST /v1/webhooks`, with the secret. */
+export const webhookCreatedSchema = webhookSchema.extend({
+  secret: z.string().meta({ description: 'Signs the deliveries; shown only in this answer.' }),
+});
+
+/** `GET /v1/webhooks`. */
+export const webhookListSchema = z.object({ items: z.array(webhookSchema) });
+
+/** One delivery with its attempts. */
+export const deliverySchema = z.object({
+  delivery_id: z.string(),
+  event: webhookEvent,
+  experiment_id: z.string(),
+  analysis_id: z.string(),
+  url: z.string(),
+  status: z.enum(['pending', 'delivering', 'delivered', 'failed']),
+  attempts: count,
+  response_status: z.int().nullable(),
+  last_error: z.string().nullable(),
+  created_at: timestamp,
+  completed_at: timestamp.nullable(),
+  attempt_log: z.array(
+    z.object({
+      attempt: z.int().min(1),
+      response_status: z.int().nullable(),
+      error: z.string().nullable(),
+      duration_ms: count,
+      attempted_at: timestamp,
+    }),
+  ),
+});
+export type DeliveryView = z.infer<typeof deliverySchema>;
+
+/** `GET /v1/webhooks/{webhook_id}/deliveries`. */
+export const deliveryListSchema = z.object({
+  webhook_id: z.string(),
+  items: z.array(deliverySchema),
+});
+
+/** Every schema the OpenAPI document names under `components.schemas`. */
+export const componentSchemas = {
+  Error: errorSchema,
+  Health: healthSchema,
+  ExperimentPage: experimentPageSchema,
+  Experiment: experimentSchema,
+  ExperimentResult: experimentResultSchema,
+  AnalysisHistory: analysisHistorySchema,
+  AnalyticsResults: analyticsResultsSchema,
+  Predictions: predictionsSchema,
+  JobRequest: jobRequestSchema,
+  JobAccepted: jobAcceptedSchema,
+  Job: jobSchema,
+  WebhookRequest: webhookRequestSchema,
+  Webhook: webhookSchema,
+  WebhookCreated: webhookCreatedSchema,
+  WebhookList: webhookListSchema,
+  DeliveryList: deliveryListSchema,
+} as const;

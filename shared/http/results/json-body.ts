@@ -1,0 +1,58 @@
+/**
+ * The JSON body of a write request, read with a size limit (64 KiB: these bodies name an
+ * experiment or a URL, nothing more). Past it the answer is 413, before parsing anything.
+ * Works under functions-framework (which has read the bytes into `rawBody`) and on a plain
+ * Node server (the body still unread).
+ */
+import type { IncomingMessage } from 'node:http';
+import { ValidationError } from '../../errors/errors.ts';
+import { requestBody } from '../http-json.ts';
+
+/** The largest JSON body accepted. */
+export const maxJsonBodyBytes = 64 * 1024;
+
+/**
+ * Reads and parses a JSON body.
+ * @param req - the request
+ * @param maxBytes - the limit
+ * @returns the parsed value, still unvalidated
+ * @throws {ValidationError} 415 when not JSON, 413 past the limit, 400 when empty or broken
+ * @example const body = await readJsonBody(req)
+ */
+export async function readJsonBody(
+  req: IncomingMessage,
+  maxBytes: number = maxJsonBodyBytes,
+): Promise<unknown> {
+  const declared = Number(req.headers['content-length'] ?? Number.NaN);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    req.resume();
+    throw tooLarge(maxBytes);
+  }
+  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (type !== 'application/json' && !/^application\/[a-z0-9.+-]+\+json$/.test(type)) {
+    req.resume();
+    throw new ValidationError(`send the body as application/json, not "${type}"`, 415);
+  }
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  for await (const chunk of requestBody(req)) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
+    bytes += buffer.length;
+    if (bytes > maxBytes) {
+      req.resume();
+      throw tooLarge(maxBytes);
+    }
+    chunks.push(buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '') throw new ValidationError('the request body is empty', 400);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new ValidationError('the request body is not valid JSON', 400);
+  }
+}
+
+function tooLarge(maxBytes: number): ValidationError {
+  return new ValidationError(`the request body is larger than the limit of ${maxBytes} bytes`, 413);
+}

@@ -1,0 +1,264 @@
+/**
+ * The `paths` of the OpenAPI document: one entry per route of results-routes.ts (a test holds
+ * the two to each other), with parameters, bodies and every status a route can answer.
+ */
+import {
+  badId,
+  body,
+  bodyErrors,
+  cursor,
+  error,
+  experimentId,
+  file,
+  guarded,
+  jobId,
+  json,
+  limit,
+  notFound,
+  reportDownload,
+  webhookId,
+  writeGuarded,
+} from './openapi-fragments.ts';
+import type { OpenApiOperation } from './openapi.ts';
+
+/** Every path and operation of the results API. */
+export const openApiPaths: Readonly<Record<string, Readonly<Record<string, OpenApiOperation>>>> = {
+  '/healthz': {
+    get: {
+      summary: 'Liveness',
+      tags: ['service'],
+      security: [],
+      responses: { '200': json('Health', 'The service is up.') },
+    },
+  },
+  '/openapi.json': {
+    get: {
+      summary: 'This OpenAPI document',
+      tags: ['service'],
+      security: [],
+      responses: {
+        '200': {
+          description: 'The document.',
+          content: { 'application/json': { schema: { type: 'object' } } },
+        },
+      },
+    },
+  },
+  '/docs': {
+    get: {
+      summary: 'This documentation as a web page',
+      tags: ['service'],
+      security: [],
+      responses: { '200': file('text/html', 'A self-contained HTML page.') },
+    },
+  },
+  '/v1/experiments': {
+    get: {
+      summary: 'List experiments',
+      description: 'In id order, with the latest analysis of each.',
+      tags: ['experiments'],
+      parameters: [limit, cursor],
+      responses: {
+        '200': json('ExperimentPage', 'A page of experiments.'),
+        '400': error('A bad `limit` or `cursor`.'),
+        ...guarded,
+      },
+    },
+  },
+  '/v1/experiments/{experiment_id}': {
+    get: {
+      summary: 'An experiment',
+      tags: ['experiments'],
+      parameters: [experimentId],
+      responses: {
+        '200': json('Experiment', 'The experiment.'),
+        '400': badId,
+        ...guarded,
+        '404': notFound,
+      },
+    },
+  },
+  '/v1/experiments/{experiment_id}/summary': {
+    get: {
+      summary: 'The result document of the latest analysis',
+      description:
+        'Exactly the `experiments[i]` object `abtest run --json` prints: statistics, models, report locations.',
+      tags: ['experiments'],
+      parameters: [experimentId],
+      responses: {
+        '200': json('ExperimentResult', 'The experiment object.'),
+        '400': badId,
+        ...guarded,
+        '404': error('Unknown experiment, or no analysis yet.'),
+      },
+    },
+  },
+  '/v1/experiments/{experiment_id}/analyses': {
+    get: {
+      summary: 'Analysis history',
+      description:
+        'Analyses newest first, each with every run that produced or re-found it (`unchanged`: a rerun without new data).',
+      tags: ['experiments'],
+      parameters: [experimentId, limit, cursor],
+      responses: {
+        '200': json('AnalysisHistory', 'A page of analyses.'),
+        '400': error('A bad id, `limit` or `cursor`.'),
+        ...guarded,
+        '404': notFound,
+      },
+    },
+  },
+  '/v1/experiments/{experiment_id}/reports/{analysis_id}.pdf': { get: reportDownload('pdf') },
+  '/v1/experiments/{experiment_id}/reports/{analysis_id}.csv': { get: reportDownload('csv') },
+  '/v1/experiments/{experiment_id}/report': {
+    get: {
+      summary: 'Download the report of the latest analysis',
+      tags: ['experiments'],
+      parameters: [
+        experimentId,
+        {
+          name: 'format',
+          in: 'query',
+          required: false,
+          schema: { type: 'string', enum: ['pdf', 'csv'], default: 'pdf' },
+        },
+      ],
+      responses: {
+        '200': {
+          description: 'The report.',
+          content: {
+            'application/pdf': { schema: { type: 'string', contentMediaType: 'application/pdf' } },
+            'text/csv': { schema: { type: 'string', contentMediaType: 'text/csv' } },
+          },
+        },
+        '302': {
+          description: 'A signed URL to download from.',
+          headers: { Location: { schema: { type: 'string' } } },
+        },
+        '400': error('A bad id or format.'),
+        ...guarded,
+        '404': error('Unknown experiment, no analysis, or no report yet.'),
+      },
+    },
+  },
+  '/v1/analytics/results/{experiment_id}': {
+    get: {
+      summary: 'Statistics of the latest analysis',
+      description:
+        'Per metric: variants with means and intervals; comparisons with p-values (raw and Benjamini-Hochberg adjusted), differences and relative lifts with intervals; links to the reports.',
+      tags: ['analytics'],
+      parameters: [experimentId],
+      responses: {
+        '200': json('AnalyticsResults', 'The statistics.'),
+        '400': badId,
+        ...guarded,
+        '404': error('Unknown experiment, or no analysis yet.'),
+      },
+    },
+  },
+  '/v1/model/predictions/{experiment_id}': {
+    get: {
+      summary: 'Model-predicted effects of the latest analysis',
+      description:
+        'Per treatment: the regression-adjusted conversion-rate and revenue deltas with intervals, and the relative lift against the control mean.',
+      tags: ['analytics'],
+      parameters: [experimentId],
+      responses: {
+        '200': json('Predictions', 'The predictions.'),
+        '400': badId,
+        ...guarded,
+        '404': error('Unknown experiment, no analysis, or no models yet.'),
+      },
+    },
+  },
+  '/v1/analytics/run': {
+    post: {
+      summary: 'Re-analyse an experiment (asynchronous)',
+      description:
+        'Queues a job and an `abtest.rerun` message; a rerun without new data is recorded as `unchanged`.',
+      tags: ['analytics'],
+      requestBody: body('JobRequest'),
+      responses: {
+        '202': json('JobAccepted', 'Queued; follow `links.job`.'),
+        ...bodyErrors,
+        ...writeGuarded,
+        '404': error('Unknown experiment.'),
+      },
+    },
+  },
+  '/v1/model/train': {
+    post: {
+      summary: 'Train the models of the latest analysis again (asynchronous)',
+      tags: ['analytics'],
+      requestBody: body('JobRequest'),
+      responses: {
+        '202': json('JobAccepted', 'Queued; follow `links.job`.'),
+        ...bodyErrors,
+        ...writeGuarded,
+        '404': error('Unknown experiment, or no analysis to train on.'),
+      },
+    },
+  },
+  '/v1/jobs/{job_id}': {
+    get: {
+      summary: 'A job and its progress',
+      tags: ['analytics'],
+      parameters: [jobId],
+      responses: {
+        '200': json('Job', 'The job.'),
+        '400': badId,
+        ...guarded,
+        '404': error('Unknown job.'),
+      },
+    },
+  },
+  '/v1/webhooks': {
+    get: {
+      summary: 'List webhooks',
+      description: 'Configured ones (`ABTEST_WEBHOOK_URLS`) first, then registered ones.',
+      tags: ['webhooks'],
+      responses: { '200': json('WebhookList', 'The webhooks in force.'), ...guarded },
+    },
+    post: {
+      summary: 'Register a webhook',
+      description:
+        'For one experiment or all; on `analysis.completed` and/or `report.ready`. The answer holds the signing secret, shown only once.',
+      tags: ['webhooks'],
+      requestBody: body('WebhookRequest'),
+      responses: {
+        '201': json('WebhookCreated', 'Registered.'),
+        ...bodyErrors,
+        ...writeGuarded,
+      },
+    },
+  },
+  '/v1/webhooks/{webhook_id}': {
+    delete: {
+      summary: 'Delete a webhook',
+      description: 'No more deliveries; the history stays readable.',
+      tags: ['webhooks'],
+      parameters: [webhookId],
+      responses: {
+        '204': { description: 'Deleted.' },
+        '400': badId,
+        ...writeGuarded,
+        '404': error('Unknown or already deleted webhook.'),
+        '409': error('A configured webhook: remove it from ABTEST_WEBHOOK_URLS.'),
+      },
+    },
+  },
+  '/v1/webhooks/{webhook_id}/deliveries': {
+    get: {
+      summary: 'Delivery history of a webhook',
+      description: 'Newest first, each with every attempt.',
+      tags: ['webhooks'],
+      parameters: [webhookId, limit],
+      responses: {
+        '200': json('DeliveryList', 'The deliveries.'),
+        '400': error('A bad id or `limit`.'),
+        ...guarded,
+        '404': error('Unknown webhook.'),
+      },
+    },
+  },
+};

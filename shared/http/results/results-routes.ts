@@ -1,0 +1,79 @@
+/**
+ * The route table of the results function. Paths are the OpenAPI document's paths; access says
+ * what token a caller needs (`public`: none, `read`: either token, `write`: the full token).
+ */
+import { getAnalyticsResults, getPredictions } from './analytics-handlers.ts';
+import { getExperiment, getSummary, listAnalyses, listExperiments } from './experiment-handlers.ts';
+import { getJob, requestAnalysis, requestTraining } from './job-handlers.ts';
+import { downloadReport, latestReport } from './report-handlers.ts';
+import type { Route } from './route.ts';
+import { docs, health, openApiJson } from './service-handlers.ts';
+import {
+  listDeliveries,
+  listWebhooks,
+  registerWebhook,
+  removeWebhook,
+} from './webhook-handlers.ts';
+
+/** Every route of the results API. */
+export const resultsRoutes: readonly Route[] = [
+  { method: 'GET', path: '/healthz', access: 'public', handle: health },
+  { method: 'GET', path: '/openapi.json', access: 'public', handle: openApiJson },
+  { method: 'GET', path: '/docs', access: 'public', handle: docs },
+  { method: 'GET', path: '/v1/experiments', access: 'read', handle: listExperiments },
+  { method: 'GET', path: '/v1/experiments/{experiment_id}', access: 'read', handle: getExperiment },
+  {
+    method: 'GET',
+    path: '/v1/experiments/{experiment_id}/summary',
+    access: 'read',
+    handle: getSummary,
+  },
+  {
+    method: 'GET',
+    path: '/v1/experiments/{experiment_id}/analyses',
+    access: 'read',
+    handle: listAnalyses,
+  },
+  {
+    method: 'GET',
+    path: '/v1/experiments/{experiment_id}/reports/{analysis_id}.pdf',
+    access: 'read',
+    handle: downloadReport('pdf'),
+  },
+  {
+    method: 'GET',
+    path: '/v1/experiments/{experiment_id}/reports/{analysis_id}.csv',
+    access: 'read',
+    handle: downloadReport('csv'),
+  },
+  {
+    method: 'GET',
+    path: '/v1/experiments/{experiment_id}/report',
+    access: 'read',
+    handle: latestReport,
+  },
+  {
+    method: 'GET',
+    path: '/v1/analytics/results/{experiment_id}',
+    access: 'read',
+    handle: getAnalyticsResults,
+  },
+  {
+    method: 'GET',
+    path: '/v1/model/predictions/{experiment_id}',
+    access: 'read',
+    handle: getPredictions,
+  },
+  { method: 'POST', path: '/v1/analytics/run', access: 'write', handle: requestAnalysis },
+  { method: 'POST', path: '/v1/model/train', access: 'write', handle: requestTraining },
+  { method: 'GET', path: '/v1/jobs/{job_id}', access: 'read', handle: getJob },
+  { method: 'GET', path: '/v1/webhooks', access: 'read', handle: listWebhooks },
+  { method: 'POST', path: '/v1/webhooks', access: 'write', handle: registerWebhook },
+  { method: 'DELETE', path: '/v1/webhooks/{webhook_id}', access: 'write', handle: removeWebhook },
+  {
+    method: 'GET',
+    path: '/v1/webhooks/{webhook_id}/deliveries',
+    access: 'read',
+    handle: listDeliveries,
+  },
+];
