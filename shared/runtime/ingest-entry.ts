@@ -4,31 +4,22 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isValidationError } from '../errors/errors.ts';
-import { sendError } from '../http/http-json.ts';
-import { handleIngestRequest } from '../http/ingest-request.ts';
-import { requestPath } from '../http/http-json.ts';
+import { ingestFunctionRoutes } from '../http/ingest-routes.ts';
+import { createRouter } from '../http/router.ts';
 import { ingestStorageObject, type StorageObject } from '../stages/ingest-object.ts';
 import type { IncomingCloudEvent } from './pubsub-cloud-event.ts';
 import { stageDeps } from './function-runtime.ts';
 
+const handleIngestRoutes = createRouter(ingestFunctionRoutes);
+
 /**
- * `POST /v1/ingest/events` (also `POST /`, the bare function URL).
+ * `POST /v1/ingest/events` (also `POST /`, the bare function URL), behind the write token.
  * @param req - the request
  * @param res - the response
  * @example functions.http('ingest', routeIngestRequest)
  */
 export async function routeIngestRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const path = requestPath(req);
-  if (path !== '/v1/ingest/events' && path !== '/') {
-    sendError(res, 404, `no route ${path}`);
-    return;
-  }
-  if (req.method !== 'POST') {
-    res.setHeader('allow', 'POST');
-    sendError(res, 405, 'use POST');
-    return;
-  }
-  await handleIngestRequest(await stageDeps(), req, res);
+  await handleIngestRoutes(await stageDeps(), req, res);
 }
 
 /**

@@ -3,7 +3,7 @@
  * shared/http/results/results-routes.ts), one cache per set of ports.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createRouter } from '../http/results/router.ts';
+import { createRouter } from '../http/router.ts';
 import { resultsRoutes } from '../http/results/results-routes.ts';
 import { stageDeps } from './function-runtime.ts';
 

@@ -10,6 +10,7 @@ import '../../functions/ingest/index.ts';
 import { useStageDeps } from '../../shared/runtime/function-runtime.ts';
 import { openLocalStack, type LocalStack } from '../support/local-stack.ts';
 import { storageCloudEvent } from '../support/cloud-events.ts';
+import { checkResponse } from '../shared/http/openapi-contract.ts';
 
 const csv = [
   'user_id,experiment_id,variant,event_type,timestamp,value',
@@ -18,12 +19,14 @@ const csv = [
   'u2,exp1,treatment,exposure,2026-01-01T10:00:00Z,',
 ].join('\n');
 
+const token = 'ingest-test-token-0123456789';
+const auth = { authorization: `Bearer ${token}` };
 let stack: LocalStack;
 let server: Server;
 let base: string;
 
 beforeAll(async () => {
-  stack = await openLocalStack({ ABTEST_MAX_UPLOAD_BYTES: '4096' });
+  stack = await openLocalStack({ ABTEST_MAX_UPLOAD_BYTES: '4096', ABTEST_API_TOKEN: token });
   useStageDeps(stack.deps);
   server = getTestServer('ingest');
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -35,14 +38,18 @@ afterAll(async () => {
   await stack.close();
 });
 
-const post = (body: string, headers: Record<string, string>, path = '/v1/ingest/events') =>
-  fetch(`${base}${path}`, { method: 'POST', body, headers });
+/** Every answer is checked against the OpenAPI document. */
+const post = async (body: string, headers: Record<string, string>, path = '/v1/ingest/events') =>
+  checkResponse<Record<string, unknown>>(
+    await fetch(`${base}${path}`, { method: 'POST', body, headers: { ...auth, ...headers } }),
+    'POST',
+  );
 
 describe('POST /v1/ingest/events', () => {
   it('answers 202 with the new batch, stores the raw bytes and a batch.received message', async () => {
     const response = await post(csv, { 'content-type': 'text/csv' });
     expect(response.status).toBe(202);
-    const body = (await response.json()) as { batch_id: string; status: string; accepted: null };
+    const body = response.body as { batch_id: string; status: string; accepted: null };
     expect(body.batch_id).toMatch(/^b_[0-9a-f]{24}$/);
     expect(body.status).toBe('received');
     expect(body.accepted).toBeNull();
@@ -55,12 +62,10 @@ describe('POST /v1/ingest/events', () => {
   });
 
   it('answers 200 with the same batch when the same content comes again', async () => {
-    const first = (await (await post(csv, { 'content-type': 'text/csv' })).json()) as {
-      batch_id: string;
-    };
+    const first = (await post(csv, { 'content-type': 'text/csv' })).body as { batch_id: string };
     const again = await post(csv, { 'content-type': 'text/csv; charset=utf-8' });
     expect(again.status).toBe(200);
-    expect(((await again.json()) as { batch_id: string }).batch_id).toBe(first.batch_id);
+    expect((again.body as { batch_id: string }).batch_id).toBe(first.batch_id);
     const rows = await stack.deps.db.query('SELECT 1 FROM ingest_batches WHERE batch_id = $1', [
       first.batch_id,
     ]);
@@ -85,7 +90,7 @@ describe('POST /v1/ingest/events', () => {
       'idempotency-key': 'key-1',
     });
     expect(other.status).toBe(422);
-    expect(((await other.json()) as { error: string }).error).toMatch(
+    expect((other.body as { error: string }).error).toMatch(
       /Idempotency-Key "key-1".*different content/,
     );
   });
@@ -93,9 +98,12 @@ describe('POST /v1/ingest/events', () => {
   it('takes the file part of multipart/form-data', async () => {
     const form = new FormData();
     form.append('file', new Blob([csv.replace('u2', 'u3')], { type: 'text/csv' }), 'day1.csv');
-    const response = await fetch(`${base}/v1/ingest/events`, { method: 'POST', body: form });
+    const response = await checkResponse(
+      await fetch(`${base}/v1/ingest/events`, { method: 'POST', body: form, headers: auth }),
+      'POST',
+    );
     expect(response.status).toBe(202);
-    const body = (await response.json()) as { source: string };
+    const body = response.body as { source: string };
     expect(body.source).toBe('day1.csv');
   });
 
@@ -132,12 +140,33 @@ describe('POST /v1/ingest/events', () => {
   ])('answers %s with a clear error', async (_case, body, headers, status, message) => {
     const response = await post(body, headers);
     expect(response.status).toBe(status);
-    expect(((await response.json()) as { error: string }).error).toMatch(message);
+    expect((response.body as { error: string }).error).toMatch(message);
+  });
+
+  it('answers 401 without the token or with a wrong one', async () => {
+    const missing = await checkResponse(
+      await fetch(`${base}/v1/ingest/events`, {
+        method: 'POST',
+        body: csv,
+        headers: { 'content-type': 'text/csv' },
+      }),
+      'POST',
+    );
+    expect(missing.status).toBe(401);
+    expect(missing.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    const wrong = await post(csv, {
+      'content-type': 'text/csv',
+      authorization: 'Bearer not-the-right-token',
+    });
+    expect(wrong.status).toBe(401);
   });
 
   it('answers 404 off its route and 405 for other methods', async () => {
     expect((await post(csv, { 'content-type': 'text/csv' }, '/v1/other')).status).toBe(404);
-    const get = await fetch(`${base}/v1/ingest/events`);
+    const get = await checkResponse(
+      await fetch(`${base}/v1/ingest/events`, { headers: auth }),
+      'GET',
+    );
     expect(get.status).toBe(405);
   });
 });

@@ -8,7 +8,7 @@ import type { ExperimentResult } from '../../result/result-document.ts';
 import { sendJson } from '../http-json.ts';
 import { analyticsResults, modelPredictions } from './analytics-views.ts';
 import { latestAnalysisOf, requestedExperiment } from './experiment-context.ts';
-import type { RouteContext } from './route.ts';
+import type { RouteContext } from '../route.ts';
 
 /**
  * The experiment object of the requested experiment's latest analysis, from the cache when

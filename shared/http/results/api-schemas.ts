@@ -4,6 +4,7 @@
  * (`z.toJSONSchema`), so the code and the document cannot drift apart.
  */
 import { z } from 'zod';
+import { rowErrorSchema } from '../../result/result-document.ts';
 import {
   experimentResultSchema,
   metricResultSchema,
@@ -236,8 +237,24 @@ export const deliveryListSchema = z.object({
 });
 
 /** Every schema the OpenAPI document names under `components.schemas`. */
+/** An upload's batch as `POST /v1/ingest/events` answers it (counts null until validated). */
+export const ingestBatchSchema = z.object({
+  batch_id: z.string(),
+  status: z.enum(['received', 'validated', 'rejected', 'failed']),
+  source: z.string(),
+  accepted: z.number().int().nullable(),
+  rejected: z.number().int().nullable(),
+  duplicates: z.number().int().nullable(),
+  errors: z.array(rowErrorSchema),
+});
+
+/** A file rejected whole: the error, with the batch it was recorded as. */
+export const ingestRejectionSchema = ingestBatchSchema.extend({ error: z.string() });
+
 export const componentSchemas = {
   Error: errorSchema,
+  IngestBatch: ingestBatchSchema,
+  IngestRejection: ingestRejectionSchema,
   Health: healthSchema,
   ExperimentPage: experimentPageSchema,
   Experiment: experimentSchema,

@@ -6,7 +6,7 @@
 import { ValidationError } from '../../errors/errors.ts';
 import { experimentState, type ExperimentState } from './experiment-state.ts';
 import { checkedId } from './path-ids.ts';
-import type { RouteContext } from './route.ts';
+import type { RouteContext } from '../route.ts';
 
 /**
  * Reads the experiment a request names.

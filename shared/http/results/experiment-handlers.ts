@@ -16,7 +16,7 @@ import {
 } from './experiment-queries.ts';
 import { isoTime } from './iso-time.ts';
 import { encodeCursor, pageCursor, pageLimit } from './paging.ts';
-import type { RouteContext } from './route.ts';
+import type { RouteContext } from '../route.ts';
 
 const experimentCursor = z.object({ after: z.string() });
 const analysisCursor = z.object({ computed_at: z.string(), analysis_id: z.string() });

@@ -15,7 +15,7 @@ import { isoTime } from './iso-time.ts';
 import { findJob, insertJob, newJobId, type JobRow } from './job-records.ts';
 import { readJsonBody } from './json-body.ts';
 import { checkedId } from './path-ids.ts';
-import type { RouteContext } from './route.ts';
+import type { RouteContext } from '../route.ts';
 
 /**
  * `POST /v1/analytics/run` `{ "experiment_id" }`: re-analyse from the curated data.

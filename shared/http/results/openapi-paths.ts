@@ -15,11 +15,20 @@ import {
   json,
   limit,
   notFound,
+  ref,
   reportDownload,
   webhookId,
   writeGuarded,
 } from './openapi-fragments.ts';
 import type { OpenApiOperation } from './openapi.ts';
+
+/** A file rejected whole (with its batch), or a request refused before any batch existed. */
+const rejection = (description: string) => ({
+  description,
+  content: {
+    'application/json': { schema: { anyOf: [ref('IngestRejection'), ref('Error')] } },
+  },
+});
 
 /** Every path and operation of the results API. */
 export const openApiPaths: Readonly<Record<string, Readonly<Record<string, OpenApiOperation>>>> = {
@@ -168,6 +177,52 @@ export const openApiPaths: Readonly<Record<string, Readonly<Record<string, OpenA
         '400': badId,
         ...guarded,
         '404': error('Unknown experiment, no analysis, or no models yet.'),
+      },
+    },
+  },
+  '/v1/ingest/events': {
+    post: {
+      summary: 'Upload events',
+      description:
+        'An events file as the body (CSV, NDJSON, a JSON array or Parquet, by Content-Type) or as the `file` part of `multipart/form-data`. Streamed to disk, never buffered whole. The same content, or the same `Idempotency-Key`, is the same batch. Validation runs asynchronously; poll the experiment or take the webhooks.',
+      tags: ['ingest'],
+      parameters: [
+        {
+          name: 'Idempotency-Key',
+          in: 'header',
+          required: false,
+          schema: { type: 'string', maxLength: 200 },
+          description:
+            'The same key with the same content answers the existing batch; with other content, 422.',
+        },
+      ],
+      requestBody: {
+        required: true,
+        content: Object.fromEntries(
+          [
+            'text/csv',
+            'application/x-ndjson',
+            'application/json',
+            'application/vnd.apache.parquet',
+            'multipart/form-data',
+          ].map((type) => [type, { schema: { type: 'string', format: 'binary' } }]),
+        ),
+      },
+      responses: {
+        '202': json('IngestBatch', 'A new batch, stored and queued for validation.'),
+        '200': json(
+          'IngestBatch',
+          'The batch this content (or key) already is, whatever its state.',
+        ),
+        '400': rejection(
+          'A file error (empty, not UTF-8, broken JSON...), or a malformed request.',
+        ),
+        '413': error('Larger than ABTEST_MAX_UPLOAD_BYTES.'),
+        '415': error('A Content-Type abtest does not read.'),
+        '422': rejection(
+          'A file error (a required column missing), or an Idempotency-Key reused for other content.',
+        ),
+        ...writeGuarded,
       },
     },
   },

@@ -59,6 +59,7 @@ export function openApiDocument(): OpenApiDocument {
     servers: [{ url: '/', description: 'this service' }],
     security: [{ bearerAuth: [] }],
     tags: [
+      { name: 'ingest', description: 'Event uploads.' },
       { name: 'experiments', description: 'Experiments, their analyses and reports.' },
       { name: 'analytics', description: 'Statistics, predictions and asynchronous jobs.' },
       { name: 'webhooks', description: 'Signed notifications of new analyses and reports.' },

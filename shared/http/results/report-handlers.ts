@@ -10,7 +10,7 @@ import { assertSafeLocation } from '../../adapters/blob-store/blob-store.ts';
 import { ValidationError } from '../../errors/errors.ts';
 import { latestAnalysisOf, requestedExperiment } from './experiment-context.ts';
 import { checkedId } from './path-ids.ts';
-import type { RouteContext } from './route.ts';
+import type { RouteContext } from '../route.ts';
 
 /** How long a signed download URL stays valid. */
 export const signedUrlTtlSeconds = 300;

@@ -6,7 +6,7 @@ import { getAnalyticsResults, getPredictions } from './analytics-handlers.ts';
 import { getExperiment, getSummary, listAnalyses, listExperiments } from './experiment-handlers.ts';
 import { getJob, requestAnalysis, requestTraining } from './job-handlers.ts';
 import { downloadReport, latestReport } from './report-handlers.ts';
-import type { Route } from './route.ts';
+import type { Route } from '../route.ts';
 import { docs, health, openApiJson } from './service-handlers.ts';
 import {
   listDeliveries,

@@ -4,7 +4,7 @@
 import { sendJson } from '../http-json.ts';
 import { renderDocsPage } from './docs-page.ts';
 import { openApiDocument } from './openapi.ts';
-import type { RouteContext } from './route.ts';
+import type { RouteContext } from '../route.ts';
 
 let docsPage: string | undefined;
 

@@ -25,7 +25,7 @@ import { isoTime, isoTimeOrNull } from './iso-time.ts';
 import { readJsonBody } from './json-body.ts';
 import { pageLimit } from './paging.ts';
 import { checkedId } from './path-ids.ts';
-import type { RouteContext } from './route.ts';
+import type { RouteContext } from '../route.ts';
 
 /**
  * `POST /v1/webhooks` `{ url, experiment_id?, events? }`.

@@ -4,7 +4,7 @@
  * without any token refuses (503) rather than opening up.
  */
 import { describe, expect, it } from 'vitest';
-import { authorize } from '../../../shared/http/results/bearer-auth.ts';
+import { authorize } from '../../../shared/http/bearer-auth.ts';
 
 const full = 'full-token-0123456789abcdef';
 const read = 'read-token-0123456789abcdef';

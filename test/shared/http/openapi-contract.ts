@@ -8,7 +8,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { expect } from 'vitest';
 import { openApiDocument } from '../../../shared/http/results/openapi.ts';
-import { compilePath } from '../../../shared/http/results/route.ts';
+import { compilePath } from '../../../shared/http/route.ts';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 const document = openApiDocument();

@@ -7,7 +7,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
 import { renderDocsPage } from '../../../shared/http/results/docs-page.ts';
 import { openApiDocument } from '../../../shared/http/results/openapi.ts';
-import { resultsRoutes } from '../../../shared/http/results/results-routes.ts';
+import { apiRoutes } from '../../../shared/http/api-routes.ts';
 
 const document = openApiDocument();
 
@@ -21,7 +21,7 @@ describe('the OpenAPI document', () => {
   });
 
   it('documents exactly the routes the function serves', () => {
-    const served = resultsRoutes.map((route) => `${route.method} ${route.path}`).sort();
+    const served = apiRoutes.map((route) => `${route.method} ${route.path}`).sort();
     const documented = Object.entries(document.paths)
       .flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`))
       .sort();
@@ -36,7 +36,7 @@ describe('the OpenAPI document', () => {
     );
     expect(open.sort()).toEqual(['/docs', '/healthz', '/openapi.json']);
     expect(
-      resultsRoutes
+      apiRoutes
         .filter((route) => route.access === 'public')
         .map((route) => route.path)
         .sort(),

@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRouter } from '../../../shared/http/results/router.ts';
+import { createRouter } from '../../../shared/http/router.ts';
 import { resultsRoutes } from '../../../shared/http/results/results-routes.ts';
 import { openLocalStack, type LocalStack } from '../../support/local-stack.ts';
 import { apiClient, type ApiClient } from './openapi-contract.ts';

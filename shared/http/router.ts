@@ -6,11 +6,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isValidationError } from '../../errors/errors.ts';
-import type { StageDeps } from '../../stages/stage-deps.ts';
-import { sendError, sendJson } from '../http-json.ts';
+import { isValidationError } from '../errors/errors.ts';
+import type { StageDeps } from '../stages/stage-deps.ts';
+import { sendError, sendJson } from './http-json.ts';
 import { authorize } from './bearer-auth.ts';
-import { resultsCache, type ResultsCache } from './results-cache.ts';
+import { resultsCache, type ResultsCache } from './results/results-cache.ts';
 import { compilePath, type Route } from './route.ts';
 
 /** Handles one request over the given ports. */

@@ -7,7 +7,7 @@
  * and no token is checked.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Config } from '../../config/load-config.ts';
+import type { Config } from '../config/load-config.ts';
 
 /** What a route needs: nothing, a token that may read, or the token that may write. */
 export type Access = 'public' | 'read' | 'write';

@@ -3,10 +3,10 @@
  * path segment or part of one), who may call it, and its handler.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from '../../logging/logger.ts';
-import type { StageDeps } from '../../stages/stage-deps.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { StageDeps } from '../stages/stage-deps.ts';
 import type { Access } from './bearer-auth.ts';
-import type { ResultsCache } from './results-cache.ts';
+import type { ResultsCache } from './results/results-cache.ts';
 
 /** What a handler is given. */
 export interface RouteContext {
