@@ -10,7 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { enqueueMessage } from '../adapters/event-bus/outbox.ts';
-import { buildUserFrame, toUserTable } from '../analysis/build-user-table.ts';
+import { buildUserFrame, readUnitFrames, toUserTable } from '../analysis/build-user-table.ts';
 import { cumulativeLift } from '../analysis/cumulative-lift.ts';
 import { metricSpecs, planVariants } from '../analysis/experiment-definition.ts';
 import { summarizeExperiment } from '../analysis/summarize-experiment.ts';
@@ -26,6 +26,7 @@ import {
 import { curatedBatches, findExperiment } from '../store/experiment-records.ts';
 import { updateJob } from '../store/job-records.ts';
 import { userTableKey } from '../store/storage-layout.ts';
+import { fireWebhooks } from '../webhooks/fire-webhooks.ts';
 import type { StageDeps } from './stage-deps.ts';
 
 /** Bumped whenever the analysis would compute something different from the same input. */
@@ -60,16 +61,26 @@ export async function analyzeExperiment(
   trigger: AnalysisTrigger,
 ): Promise<AnalysisOutcome> {
   const experiment = await findExperiment(deps.db, experimentId);
-  if (experiment === undefined)
-    throw new ValidationError(`unknown experiment ${experimentId}`, 404);
+  if (experiment === undefined) {
+    const error = new ValidationError(`unknown experiment ${experimentId}`, 404);
+    await updateJob(deps.db, trigger.jobId, 'failed', { error: error.message });
+    throw error;
+  }
+  await updateJob(deps.db, trigger.jobId, 'running');
   const batches = await curatedBatches(deps.db, experimentId);
-  if (batches.length === 0) return { analysisId: null, outcome: 'no_data' };
+  if (batches.length === 0) {
+    await updateJob(deps.db, trigger.jobId, 'completed', {
+      result: { analysis_id: null, outcome: 'no_data' },
+    });
+    return { analysisId: null, outcome: 'no_data' };
+  }
   const definition = experiment.definition ?? undefined;
   const fingerprint = sha256(
     JSON.stringify({
       version: analysisVersion,
       batches: batches.map((batch) => batch.batch_id),
       definition: definition ?? null,
+      unit_table: experiment.unit_table,
     }),
   );
   const analysisId = `an_${sha256(`${experimentId}\n${fingerprint}`).slice(0, 24)}`;
@@ -89,16 +100,22 @@ export async function analyzeExperiment(
         result: { analysis_id: analysisId, outcome: 'unchanged' },
       });
     });
+    // Idempotent: sends only what a crash between the commit and the webhooks left unsent.
+    await announceAnalysis(deps, experimentId, analysisId);
     return { analysisId, outcome: 'unchanged' };
   }
 
   const files = await Promise.all(
     batches.map((batch) => deps.blobs.localFile(deps.config.buckets.curated, batch.curated_key)),
   );
-  const metrics = metricSpecs(definition);
-  const users = await buildUserFrame(files, metrics, definition);
+  const unitTable = experiment.unit_table ?? undefined;
+  const metrics = unitTable?.metrics ?? metricSpecs(definition);
+  const users =
+    unitTable === undefined
+      ? await buildUserFrame(files, metricSpecs(definition), definition)
+      : await readUnitFrames(files);
   const { table, exposedAt } = toUserTable(users.frame, metrics);
-  const plan = planVariants(definition, table.variant.levels);
+  const plan = planVariants(definition, table.variant.levels, unitTable?.control ?? undefined);
   const alpha = definition?.alpha ?? 0.05;
   const statistics = summarizeExperiment(table, plan, alpha);
   const computedAt = new Date().toISOString();
@@ -169,12 +186,28 @@ export async function analyzeExperiment(
       analysisId,
     );
   });
+  await announceAnalysis(deps, experimentId, analysisId);
   deps.logger.info('analysis completed', {
     experiment_id: experimentId,
     analysis_id: analysisId,
     users: table.unitIds.length,
   });
   return { analysisId, outcome: 'new' };
+}
+
+/** Fires the `analysis.completed` webhooks of an analysis (each delivered once). */
+async function announceAnalysis(deps: StageDeps, experimentId: string, analysisId: string) {
+  const analysis = await findAnalysis(deps.db, analysisId);
+  await fireWebhooks(
+    deps,
+    'analysis.completed',
+    { experiment_id: experimentId, analysis_id: analysisId },
+    {
+      computed_at: analysis?.document.computed_at ?? null,
+      users: analysis?.document.data.users ?? null,
+      summary: `/v1/experiments/${experimentId}/summary`,
+    },
+  );
 }
 
 /** The batches an analysis read, with their content hashes, for the report's appendix. */
