@@ -137,6 +137,24 @@ export async function buildUserFrame(
 }
 
 /**
+ * The per-unit frame of an experiment fed by unit-level tables: its curated unit files, which
+ * already hold one row per unit, sorted by unit id.
+ * @param files - local paths of the experiment's curated unit files
+ * @returns the frame; every row is a unit, so events = units and nobody is excluded
+ * @example const users = await readUnitFrames(['/data/units.parquet'])
+ */
+export async function readUnitFrames(files: readonly string[]): Promise<UserFrame> {
+  const frame = await pl
+    .concat(
+      files.map((file) => pl.scanParquet(file)),
+      { how: 'diagonalRelaxed' },
+    )
+    .sort('user_id')
+    .collect();
+  return { frame, excludedMultipleVariants: 0, events: frame.height };
+}
+
+/**
  * Turns a user frame into typed columns for statistics and models.
  * @param frame - a frame from {@link buildUserFrame} (or a unit table read the same way)
  * @param metrics - the metrics, in document order
@@ -164,14 +182,16 @@ export function toUserTable(
         values: float64Column(frame.getColumn(`${metricPrefix}${metric.name}`)),
       })),
     },
-    exposedAt: frame.columns.includes('exposed_at_us')
-      ? float64Column(frame.getColumn('exposed_at_us')).map((us) => us / 1000)
-      : new Float64Array(frame.height).fill(Number.NaN),
+    exposedAt: float64Column(frame.getColumn('exposed_at_us')).map((us) => us / 1000),
   };
 }
 
+/** A numeric column as a Float64Array, nulls (exposure times of unit tables) as NaN. */
 function float64Column(series: pl.Series): Float64Array {
-  return Float64Array.from(series.cast(pl.Float64).toTypedArray() as ArrayLike<number>);
+  const numbers = series.cast(pl.Float64);
+  if (numbers.nullCount() === 0)
+    return Float64Array.from(numbers.toTypedArray() as ArrayLike<number>);
+  return Float64Array.from(numbers.toArray() as (number | null)[], (x) => x ?? Number.NaN);
 }
 
 /**

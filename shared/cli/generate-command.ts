@@ -1,13 +1,19 @@
 /**
  * `abtest generate --users N --seed S [--effect conversion=0.1] [--effect order_value=0.05]
  * [--experiment ID] [--variants a,b] [--clean] [--truth FILE] -o FILE`: writes a realistic
- * events file (CSV or NDJSON by extension) with known true effects.
+ * events file (CSV or NDJSON by extension) with known true effects. With `--unit-table`, a
+ * unit-level table (one row per player) instead.
  */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { formatFromFileName } from '../events/source-format.ts';
 import { emptyTruth, generateEvents, type GeneratorOptions } from '../generate/generate-events.ts';
 import { writeGeneratedFile } from '../generate/write-generated-file.ts';
+import {
+  generateUnitTable,
+  unitTableColumns,
+  type UnitTableTruth,
+} from '../generate/generate-units.ts';
 
 /**
  * Runs `abtest generate`.
@@ -27,6 +33,7 @@ export async function generateCommand(args: readonly string[]): Promise<number> 
         experiment: { type: 'string' },
         variants: { type: 'string' },
         clean: { type: 'boolean', default: false },
+        'unit-table': { type: 'boolean', default: false },
         truth: { type: 'string' },
         output: { type: 'string', short: 'o' },
       },
@@ -74,6 +81,20 @@ export async function generateCommand(args: readonly string[]): Promise<number> 
     ...(effects.has('conversion') ? { conversionLift: effects.get('conversion') } : {}),
     ...(effects.has('order_value') ? { orderValueLift: effects.get('order_value') } : {}),
   };
+  if (values['unit-table']) {
+    const unitTruth: UnitTableTruth = {};
+    await writeGeneratedFile(
+      output,
+      format,
+      generateUnitTable({ users, seed }, unitTruth),
+      unitTableColumns,
+    );
+    if (values.truth !== undefined) {
+      await writeFile(values.truth, `${JSON.stringify(unitTruth, null, 2)}\n`);
+    }
+    process.stderr.write(`wrote ${output}: ${users.toLocaleString('en-US')} units\n`);
+    return 0;
+  }
   const truth = emptyTruth(options);
   await writeGeneratedFile(output, format, generateEvents(options, truth));
   if (values.truth !== undefined)

@@ -11,6 +11,7 @@ import { generatedColumns, type GeneratedRow } from './generate-events.ts';
  * @param filePath - the destination
  * @param format - csv or ndjson
  * @param rows - the rows
+ * @param columns - the header (default: the generated events' columns)
  * @returns when the file is complete
  * @example await writeGeneratedFile('events.csv', 'csv', generateEvents(options, truth))
  */
@@ -18,11 +19,12 @@ export async function writeGeneratedFile(
   filePath: string,
   format: 'csv' | 'ndjson',
   rows: Iterable<GeneratedRow>,
+  columns: readonly string[] = generatedColumns,
 ): Promise<void> {
   const out = createWriteStream(filePath);
-  let chunk = format === 'csv' ? `${generatedColumns.join(',')}\n` : '';
+  let chunk = format === 'csv' ? `${columns.join(',')}\n` : '';
   for (const row of rows) {
-    chunk += format === 'csv' ? csvLine(row) : ndjsonLine(row);
+    chunk += format === 'csv' ? csvLine(row) : ndjsonLine(row, columns);
     if (chunk.length > 1 << 20) {
       if (!out.write(chunk)) await once(out, 'drain');
       chunk = '';
@@ -42,9 +44,9 @@ function csvLine(row: GeneratedRow): string {
   return `${line}\n`;
 }
 
-function ndjsonLine(row: GeneratedRow): string {
+function ndjsonLine(row: GeneratedRow, columns: readonly string[]): string {
   const record: Record<string, string | number | null> = {};
-  generatedColumns.forEach((name, i) => {
+  columns.forEach((name, i) => {
     const cell = row[i] ?? '';
     record[name] = cell === '' ? null : name === 'value' ? Number(cell) : cell;
   });

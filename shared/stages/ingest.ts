@@ -10,7 +10,8 @@ import { enqueueMessage } from '../adapters/event-bus/outbox.ts';
 import { ValidationError, isValidationError } from '../errors/errors.ts';
 import type { SourceFormat } from '../events/events-contract.ts';
 import type { RowError } from '../result/result-document.ts';
-import { readEventTable } from '../events/read-event-table.ts';
+import { readEventTable, readTextTable } from '../events/read-event-table.ts';
+import { unitTableHeader, unitTableOptionsOf } from '../units/unit-table-options.ts';
 import { formatExtension, formatMediaType } from '../events/source-format.ts';
 import { topics } from '../messages/topics.ts';
 import {
@@ -87,13 +88,14 @@ export async function ingestUpload(deps: StageDeps, upload: Upload): Promise<Ing
   if (existing !== undefined) return { batch: existing, created: false };
 
   let fileError: ValidationError | undefined;
-  if (options.kind !== 'unit_table') {
-    try {
-      await readEventTable(upload.filePath, upload.format, upload.source);
-    } catch (error) {
-      if (!isValidationError(error)) throw error;
-      fileError = error;
-    }
+  try {
+    const unitTable = unitTableOptionsOf(options);
+    await (unitTable === undefined
+      ? readEventTable(upload.filePath, upload.format, upload.source)
+      : readTextTable(upload.filePath, upload.format, upload.source, unitTableHeader(unitTable)));
+  } catch (error) {
+    if (!isValidationError(error)) throw error;
+    fileError = error;
   }
 
   const rawKey = rawBatchKey(batchId, formatExtension[upload.format]);

@@ -1,7 +1,7 @@
 /**
- * The validate stage: a received batch is read with polars, checked row by row against the
- * events contract, deduplicated against what its experiments already hold, and written as
- * curated zstd Parquet, one file per experiment. Rejected rows go to
+ * The validate stage: a received batch (events, or a unit-level table) is read with polars,
+ * checked row by row against its contract, deduplicated against what its experiments already
+ * hold, and written as curated zstd Parquet, one file per experiment. Rejected rows go to
  * `rejections/<batch_id>.csv`. A batch whose rejected share is above the threshold, or with a
  * file error, is rejected whole and nothing curated is written. Running it twice for the same
  * batch changes nothing: a batch that is no longer `received` is left as it is.
@@ -9,17 +9,21 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import pl from 'nodejs-polars';
 import { enqueueMessage } from '../adapters/event-bus/outbox.ts';
 import { csvText } from '../csv/csv-text.ts';
 import { ValidationError, isValidationError } from '../errors/errors.ts';
-import { deduplicateEvents, withEventIds } from '../events/deduplicate-events.ts';
-import { readEventTable } from '../events/read-event-table.ts';
-import { validateEventRows, type Rejection } from '../events/validate-event-rows.ts';
+import type { Rejection } from '../events/validate-event-rows.ts';
 import { topics } from '../messages/topics.ts';
 import type { RowError } from '../result/result-document.ts';
 import { findBatch, recordBatchOutcome, type BatchRecord } from '../store/batch-records.ts';
-import { curatedEventsKey, rejectionsKey } from '../store/storage-layout.ts';
+import { rejectionsKey } from '../store/storage-layout.ts';
+import { unitTableOptionsOf } from '../units/unit-table-options.ts';
+import {
+  checkEventsBatch,
+  checkUnitTableBatch,
+  type CheckedBatch,
+  type CuratedPart,
+} from './batch-checks.ts';
 import { fileErrorEntry } from './ingest.ts';
 import type { StageDeps } from './stage-deps.ts';
 
@@ -43,11 +47,13 @@ export async function validateBatch(deps: StageDeps, batchId: string): Promise<v
   }
   const log = deps.logger.child({ batch_id: batchId });
   const rawFile = await deps.blobs.localFile(deps.config.buckets.raw, batch.raw_key);
-  let table;
-  let rows;
+  const unitTable = unitTableOptionsOf(batch.options);
+  let checked: CheckedBatch;
   try {
-    table = await readEventTable(rawFile, batch.format, batch.source);
-    rows = await validateEventRows(table);
+    checked =
+      unitTable === undefined
+        ? await checkEventsBatch(deps, batch, rawFile)
+        : await checkUnitTableBatch(deps, batch, rawFile, unitTable);
   } catch (error) {
     if (!isValidationError(error)) throw error;
     await rejectBatch(deps, batch, error, null, []);
@@ -55,8 +61,8 @@ export async function validateBatch(deps: StageDeps, batchId: string): Promise<v
     return;
   }
 
-  const lines = await table.lineOf(rows.rejections.map((rejection) => rejection.record));
-  const errors = rows.rejections.map((rejection) => rowError(rejection, lines));
+  const lines = await checked.lineOf(checked.rejections.map((rejection) => rejection.record));
+  const errors = checked.rejections.map((rejection) => rowError(rejection, lines));
   const rejectionsObject = errors.length > 0 ? rejectionsKey(batchId) : null;
   if (rejectionsObject !== null) {
     await deps.blobs.write(deps.config.buckets.raw, rejectionsObject, rejectionsCsv(errors), {
@@ -65,58 +71,52 @@ export async function validateBatch(deps: StageDeps, batchId: string): Promise<v
     });
   }
 
-  const share = rows.rowsRead === 0 ? 0 : errors.length / rows.rowsRead;
-  if (share > deps.config.rejectThreshold) {
-    const error = new ValidationError(
-      `${batch.source}: ${percent(share)} of rows rejected (${errors.length} of ${rows.rowsRead}), above the threshold of ${percent(deps.config.rejectThreshold)}`,
-      422,
-    );
-    await rejectBatch(deps, batch, error, rows.rowsRead, errors, rejectionsObject);
+  const share = checked.rowsRead === 0 ? 0 : errors.length / checked.rowsRead;
+  let parts: readonly CuratedPart[];
+  try {
+    if (share > deps.config.rejectThreshold) {
+      throw new ValidationError(
+        `${batch.source}: ${percent(share)} of rows rejected (${errors.length} of ${checked.rowsRead}), above the threshold of ${percent(deps.config.rejectThreshold)}`,
+        422,
+      );
+    }
+    parts = await checked.curate();
+  } catch (error) {
+    if (!isValidationError(error)) throw error;
+    await rejectBatch(deps, batch, error, checked.rowsRead, errors, rejectionsObject);
     log.warn('batch rejected', { reason: error.message });
     return;
   }
 
-  const events = withEventIds(rows.accepted, rows.attributes);
-  const perExperiment = await deduplicateEvents(events, (experimentId) =>
-    earlierEventIds(deps, experimentId, batchId),
-  );
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'abtest-validate-'));
   try {
-    for (const part of perExperiment) {
+    for (const part of parts) {
       const file = path.join(scratch, `${part.experimentId}.parquet`);
-      part.events.writeParquet(file, { compression: 'zstd' });
-      await deps.blobs.upload(
-        file,
-        deps.config.buckets.curated,
-        curatedEventsKey(part.experimentId, batchId),
-      );
+      part.frame.writeParquet(file, { compression: 'zstd' });
+      await deps.blobs.upload(file, deps.config.buckets.curated, part.key);
     }
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
 
-  const accepted = perExperiment.reduce((sum, part) => sum + part.events.height, 0);
-  const duplicates = perExperiment.reduce((sum, part) => sum + part.duplicates, 0);
+  const accepted = parts.reduce((sum, part) => sum + part.frame.height, 0);
+  const duplicates = parts.reduce((sum, part) => sum + part.duplicates, 0);
   await deps.db.transaction(async (tx) => {
-    for (const part of perExperiment) {
-      await tx.query(`INSERT INTO experiments (experiment_id) VALUES ($1) ON CONFLICT DO NOTHING`, [
-        part.experimentId,
-      ]);
+    for (const part of parts) {
+      await tx.query(
+        `INSERT INTO experiments (experiment_id, unit_table) VALUES ($1, $2)
+         ON CONFLICT (experiment_id) DO UPDATE SET unit_table = COALESCE(EXCLUDED.unit_table, experiments.unit_table)`,
+        [part.experimentId, part.unitTable === undefined ? null : JSON.stringify(part.unitTable)],
+      );
       await tx.query(
         `INSERT INTO batch_experiments (batch_id, experiment_id, accepted, duplicates, curated_key)
          VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
-        [
-          batchId,
-          part.experimentId,
-          part.events.height,
-          part.duplicates,
-          curatedEventsKey(part.experimentId, batchId),
-        ],
+        [batchId, part.experimentId, part.frame.height, part.duplicates, part.key],
       );
     }
     await recordBatchOutcome(tx, batchId, {
       status: 'validated',
-      rows_read: rows.rowsRead,
+      rows_read: checked.rowsRead,
       accepted,
       rejected: errors.length,
       duplicates,
@@ -127,34 +127,16 @@ export async function validateBatch(deps: StageDeps, batchId: string): Promise<v
     await enqueueMessage(
       tx,
       topics.batchValidated,
-      {
-        version: 1,
-        batch_id: batchId,
-        experiment_ids: perExperiment.map((part) => part.experimentId),
-      },
+      { version: 1, batch_id: batchId, experiment_ids: parts.map((part) => part.experimentId) },
       batchId,
     );
   });
   log.info('batch validated', {
-    rows: rows.rowsRead,
+    rows: checked.rowsRead,
     accepted,
     rejected: errors.length,
     duplicates,
   });
-}
-
-/** The event ids the experiment's batches validated before this one hold. */
-async function earlierEventIds(deps: StageDeps, experimentId: string, batchId: string) {
-  const result = await deps.db.query<{ curated_key: string }>(
-    `SELECT curated_key FROM batch_experiments WHERE experiment_id = $1 AND batch_id <> $2
-     ORDER BY batch_id`,
-    [experimentId, batchId],
-  );
-  if (result.rows.length === 0) return undefined;
-  const files = await Promise.all(
-    result.rows.map((row) => deps.blobs.localFile(deps.config.buckets.curated, row.curated_key)),
-  );
-  return pl.concat(files.map((file) => pl.scanParquet(file).select('event_id')));
 }
 
 async function rejectBatch(

@@ -3,6 +3,7 @@
  */
 import type { Queryable } from '../adapters/database/database.ts';
 import type { ExperimentDefinition } from '../analysis/experiment-definition.ts';
+import type { UnitTableSettings } from '../units/unit-table-options.ts';
 
 /** An experiment as stored. */
 export interface ExperimentRecord {
@@ -11,6 +12,8 @@ export interface ExperimentRecord {
   readonly definition: ExperimentDefinition | null;
   readonly status: string;
   readonly latest_analysis_id: string | null;
+  /** Set for an experiment fed by unit-level tables. */
+  readonly unit_table: UnitTableSettings | null;
 }
 
 /**
@@ -25,7 +28,7 @@ export async function findExperiment(
   experimentId: string,
 ): Promise<ExperimentRecord | undefined> {
   const result = await db.query<ExperimentRecord>(
-    `SELECT experiment_id, name, definition, status, latest_analysis_id
+    `SELECT experiment_id, name, definition, status, latest_analysis_id, unit_table
      FROM experiments WHERE experiment_id = $1`,
     [experimentId],
   );

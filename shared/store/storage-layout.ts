@@ -74,3 +74,12 @@ export const modelKey = (experimentId: string, modelId: string): string =>
  */
 export const userTableKey = (experimentId: string, analysisId: string): string =>
   `users/experiment_id=${experimentId}/${analysisId}.parquet`;
+
+/**
+ * @param experimentId - the experiment
+ * @param batchId - the batch
+ * @returns the curated object key of one unit-level table batch of an experiment
+ * @example curatedUnitsKey('exp1', 'b_1') // 'units/experiment_id=exp1/batch_id=b_1.parquet'
+ */
+export const curatedUnitsKey = (experimentId: string, batchId: string): string =>
+  `units/experiment_id=${experimentId}/batch_id=${batchId}.parquet`;

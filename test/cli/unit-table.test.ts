@@ -1,0 +1,133 @@
+/**
+ * `abtest run FILE --unit-table ...` as a user runs it, on the committed sample
+ * (datasets/units-sample.csv): the counts against the generator's tally, a model per metric,
+ * and the flags that pick metrics, unit column and experiment.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resultDocumentSchema, type ResultDocument } from '../../shared/result/result-document.ts';
+
+const run = promisify(execFile);
+const bin = path.resolve('bin/abtest.js');
+const sample = path.resolve('datasets/units-sample.csv');
+let dir: string;
+
+async function abtest(args: readonly string[]) {
+  try {
+    const { stdout, stderr } = await run(
+      process.execPath,
+      [bin, ...args, '--data-dir', path.join(dir, 'data')],
+      {
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'abtest-units-cli-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('abtest run --unit-table', () => {
+  it('analyses the sample: the right counts per version and a model for every metric', async () => {
+    const result = await abtest([
+      'run',
+      sample,
+      '--unit-table',
+      '--variant-column',
+      'version',
+      '--control',
+      'gate_30',
+      '--json',
+    ]);
+    expect(result.code).toBe(0);
+    const document: ResultDocument = resultDocumentSchema.parse(JSON.parse(result.stdout));
+    const truth = JSON.parse(
+      await readFile(path.resolve('datasets/units-sample.truth.json'), 'utf8'),
+    ) as Record<
+      string,
+      { users: number; sum_gamerounds: number; retention_1: number; retention_7: number }
+    >;
+    const [experiment] = document.experiments;
+    expect(experiment?.experiment_id).toBe('units-sample');
+    expect(experiment?.metrics.map((m) => [m.name, m.type])).toEqual([
+      ['sum_gamerounds', 'continuous'],
+      ['retention_1', 'binomial'],
+      ['retention_7', 'binomial'],
+    ]);
+    for (const metric of experiment?.metrics ?? []) {
+      const key = metric.name as 'sum_gamerounds' | 'retention_1' | 'retention_7';
+      expect(metric.variants.map((v) => [v.variant, v.is_control, v.users, v.sum])).toEqual([
+        ['gate_30', true, truth.gate_30?.users, truth.gate_30?.[key]],
+        ['gate_40', false, truth.gate_40?.users, truth.gate_40?.[key]],
+      ]);
+      expect(metric.comparisons[0]?.control).toBe('gate_30');
+    }
+    expect(experiment?.models.map((m) => [m.metric, m.model])).toEqual([
+      ['sum_gamerounds', 'linear_regression'],
+      ['retention_1', 'logistic_regression'],
+      ['retention_7', 'logistic_regression'],
+    ]);
+    const coefficients = experiment?.models[0]?.coefficients.map((c) => c.term);
+    expect(coefficients).toEqual(['intercept', 'variant[gate_40]', 'platform[ios]']);
+    expect(experiment?.data).toEqual({
+      events: 5000,
+      users: 5000,
+      excluded_users: { multiple_variants: 0 },
+    });
+  });
+
+  it('takes --metric, --unit-column and --experiment', async () => {
+    const result = await abtest([
+      'run',
+      sample,
+      '--unit-table',
+      '--variant-column',
+      'VERSION',
+      '--unit-column',
+      'userid',
+      '--metric',
+      'retention_7:binomial',
+      '--experiment',
+      'cookie-gates',
+      '--json',
+    ]);
+    expect(result.code).toBe(0);
+    const [experiment] = resultDocumentSchema.parse(JSON.parse(result.stdout)).experiments;
+    expect(experiment?.experiment_id).toBe('cookie-gates');
+    expect(experiment?.metrics.map((m) => m.name)).toEqual(['retention_7']);
+    expect(experiment?.models[0]?.coefficients.map((c) => c.term)).toContain(
+      'sum_gamerounds[other]',
+    );
+  });
+
+  it('explains bad usage', async () => {
+    const missing = await abtest(['run', sample, '--unit-table']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/--unit-table needs --variant-column COLUMN/);
+    const badMetric = await abtest([
+      'run',
+      sample,
+      '--unit-table',
+      '--variant-column',
+      'version',
+      '--metric',
+      'retention_7',
+    ]);
+    expect(badMetric.code).toBe(2);
+    expect(badMetric.stderr).toMatch(
+      /--metric takes NAME:binomial or NAME:continuous, not "retention_7"/,
+    );
+  });
+});
