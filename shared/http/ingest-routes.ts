@@ -1,16 +1,37 @@
 /**
  * The ingest function's routes: `POST /v1/ingest/events` (also `POST /`, the bare function
- * URL) behind the write token, and `GET /healthz`.
+ * URL) behind the write token, `GET /v1/batches/{batch_id}` to follow an upload, and
+ * `GET /healthz`.
  */
 import type { Route } from './route.ts';
 import { sendJson } from './http-json.ts';
-import { handleIngestRequest } from './ingest-request.ts';
+import { ValidationError } from '../errors/errors.ts';
+import { findBatch } from '../store/batch-records.ts';
+import { batchResponse, handleIngestRequest } from './ingest-request.ts';
+import { checkedId } from './results/path-ids.ts';
 
 const upload: Route['handle'] = ({ deps, req, res }) => handleIngestRequest(deps, req, res);
+
+/** `GET /v1/batches/{batch_id}`: a batch's status and counts, to poll after an upload. */
+const getBatch: Route['handle'] = async ({ deps, res, params }) => {
+  const batchId = checkedId('batch', params.batch_id);
+  const batch = await findBatch(deps.db, batchId);
+  if (batch === undefined) throw new ValidationError(`unknown batch ${batchId}`, 404);
+  const experiments = await deps.db.query<{ experiment_id: string }>(
+    'SELECT experiment_id FROM batch_experiments WHERE batch_id = $1 ORDER BY experiment_id',
+    [batchId],
+  );
+  sendJson(res, 200, {
+    ...batchResponse(batch),
+    error_message: batch.error_message,
+    experiment_ids: experiments.rows.map((row) => row.experiment_id),
+  });
+};
 
 /** The routes served by the ingest function (and by `abtest serve`). */
 export const ingestRoutes: readonly Route[] = [
   { method: 'POST', path: '/v1/ingest/events', access: 'write', handle: upload },
+  { method: 'GET', path: '/v1/batches/{batch_id}', access: 'read', handle: getBatch },
 ];
 
 /** The ingest function alone also answers on its bare URL and has its own health check. */

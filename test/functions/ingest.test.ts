@@ -59,6 +59,17 @@ describe('POST /v1/ingest/events', () => {
       `SELECT payload FROM outbox_messages WHERE topic = 'abtest.batch.received'`,
     );
     expect(messages.rows.map((row) => row.payload.batch_id)).toContain(body.batch_id);
+    expect(response.headers.get('location')).toBe(`/v1/batches/${body.batch_id}`);
+    const status = await checkResponse<{ status: string; experiment_ids: string[] }>(
+      await fetch(`${base}/v1/batches/${body.batch_id}`, { headers: auth }),
+      'GET',
+    );
+    expect(status.status).toBe(200);
+    expect(status.body).toMatchObject({ status: 'received', experiment_ids: [] });
+    const unknown = await fetch(`${base}/v1/batches/b_000000000000000000000000`, { headers: auth });
+    expect((await checkResponse(unknown, 'GET')).status).toBe(404);
+    const invalid = await fetch(`${base}/v1/batches/..%2Fetc`, { headers: auth });
+    expect((await checkResponse(invalid, 'GET')).status).toBe(400);
   });
 
   it('answers 200 with the same batch when the same content comes again', async () => {

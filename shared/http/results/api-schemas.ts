@@ -248,6 +248,12 @@ export const ingestBatchSchema = z.object({
   errors: z.array(rowErrorSchema),
 });
 
+/** A batch as `GET /v1/batches/{batch_id}` shows it. */
+export const batchStatusSchema = ingestBatchSchema.extend({
+  error_message: z.string().nullable(),
+  experiment_ids: z.array(z.string()),
+});
+
 /** A file rejected whole: the error, with the batch it was recorded as. */
 export const ingestRejectionSchema = ingestBatchSchema.extend({ error: z.string() });
 
@@ -255,6 +261,7 @@ export const componentSchemas = {
   Error: errorSchema,
   IngestBatch: ingestBatchSchema,
   IngestRejection: ingestRejectionSchema,
+  BatchStatus: batchStatusSchema,
   Health: healthSchema,
   ExperimentPage: experimentPageSchema,
   Experiment: experimentSchema,

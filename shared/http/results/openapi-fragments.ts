@@ -2,7 +2,11 @@
  * The building blocks of the OpenAPI paths: references to component schemas, JSON and file
  * answers, the error answers every guarded route shares, and the path and query parameters.
  */
-import { analysisIdPattern, experimentIdPattern } from '../../events/events-contract.ts';
+import {
+  analysisIdPattern,
+  batchIdPattern,
+  experimentIdPattern,
+} from '../../events/events-contract.ts';
 import { webhookIdPattern } from '../../webhooks/webhook-records.ts';
 import type { OpenApiOperation } from './openapi.ts';
 import { defaultPageLimit, maxPageLimit } from './paging.ts';
@@ -71,6 +75,12 @@ export const analysisId = pathParameter(
 );
 /** The `job_id` path parameter. */
 export const jobId = pathParameter('job_id', jobIdPattern, 'A job: `job_` + 24 hex.');
+
+export const batchId = pathParameter(
+  'batch_id',
+  batchIdPattern,
+  'A batch: `b_` + 24 hex of the SHA-256 of its content.',
+);
 /** The `webhook_id` path parameter. */
 export const webhookId = pathParameter(
   'webhook_id',

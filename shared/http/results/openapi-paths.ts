@@ -4,6 +4,7 @@
  */
 import {
   badId,
+  batchId,
   body,
   bodyErrors,
   cursor,
@@ -223,6 +224,21 @@ export const openApiPaths: Readonly<Record<string, Readonly<Record<string, OpenA
           'A file error (a required column missing), or an Idempotency-Key reused for other content.',
         ),
         ...writeGuarded,
+      },
+    },
+  },
+  '/v1/batches/{batch_id}': {
+    get: {
+      summary: "An upload's batch: its status and counts",
+      description:
+        'Poll after an upload until `status` is `validated` (or `rejected`, with `error_message`).',
+      tags: ['ingest'],
+      parameters: [batchId],
+      responses: {
+        '200': json('BatchStatus', 'The batch.'),
+        '400': badId,
+        ...guarded,
+        '404': error('Unknown batch.'),
       },
     },
   },

@@ -4,7 +4,11 @@
  * allow no `/`, `\` or `..`, so no id can lead a storage key out of its prefix.
  */
 import { ValidationError } from '../../errors/errors.ts';
-import { analysisIdPattern, experimentIdPattern } from '../../events/events-contract.ts';
+import {
+  analysisIdPattern,
+  batchIdPattern,
+  experimentIdPattern,
+} from '../../events/events-contract.ts';
 import { webhookIdPattern } from '../../webhooks/webhook-records.ts';
 
 /** Job ids: `job_` and 24 hexadecimal digits. */
@@ -13,6 +17,7 @@ export const jobIdPattern = /^job_[0-9a-f]{24}$/;
 const kinds = {
   experiment: experimentIdPattern,
   analysis: analysisIdPattern,
+  batch: batchIdPattern,
   job: jobIdPattern,
   webhook: webhookIdPattern,
 } as const;
