@@ -7,7 +7,7 @@ Usage:
   abtest run FILE... [--json] [--data-dir DIR] [--definition FILE]
   abtest stats --vectors FILE
   abtest generate --users N --seed S [--effect conversion=0.1] [--truth FILE] -o FILE
-  abtest serve [--port 8080] [--data-dir DIR]
+  abtest serve [--port 8080] [--data-dir DIR] [--bus inprocess|pubsub] [--rerun-every 1h]
 `;
 
 type Command = (args: readonly string[]) => Promise<number>;
@@ -15,6 +15,7 @@ type Command = (args: readonly string[]) => Promise<number>;
 const commands: Record<string, () => Promise<Command>> = {
   run: async () => (await import('./run-command.ts')).runCommand,
   generate: async () => (await import('./generate-command.ts')).generateCommand,
+  serve: async () => (await import('./serve-command.ts')).serveCommand,
   stats: async () => (await import('./stats-command.ts')).statsCommand,
 };
 

@@ -1,0 +1,80 @@
+/**
+ * `abtest serve [--port 8080] [--data-dir DIR] [--bus inprocess|pubsub] [--rerun-every 1h]`:
+ * the whole local stack in one process until SIGTERM or Ctrl-C.
+ */
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../config/load-config.ts';
+import { durationMs } from '../local/rerun-schedule.ts';
+import { startLocalServer } from '../local/local-server.ts';
+import { createLogger } from '../logging/logger.ts';
+
+/**
+ * Runs `abtest serve`.
+ * @param args - the arguments after `serve`
+ * @returns the exit code once stopped
+ * @example await serveCommand(['--port', '8080'])
+ */
+export async function serveCommand(args: readonly string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...args],
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string', default: '127.0.0.1' },
+        'data-dir': { type: 'string' },
+        bus: { type: 'string' },
+        'rerun-every': { type: 'string' },
+      },
+    }));
+  } catch (error) {
+    process.stderr.write(`abtest serve: ${(error as Error).message}\n`);
+    return 2;
+  }
+  const rerunEveryMs = values['rerun-every'] === undefined ? undefined : durationMs(values['rerun-every']);
+  if (values['rerun-every'] !== undefined && rerunEveryMs === undefined) {
+    process.stderr.write('abtest serve: --rerun-every takes a duration such as 90s, 15m, 1h or 1d\n');
+    return 2;
+  }
+  let config;
+  try {
+    config = loadConfig(
+      {
+        ...process.env,
+        ...(values.port === undefined ? {} : { PORT: values.port }),
+        ...(values.bus === undefined ? {} : { ABTEST_BUS: values.bus }),
+      },
+      { dataDir: values['data-dir'] },
+    );
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`abtest serve: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  const logger = createLogger({ level: config.logLevel });
+  const server = await startLocalServer(config, logger, {
+    host: values.host,
+    ...(rerunEveryMs === undefined ? {} : { rerunEveryMs }),
+  });
+  process.stderr.write(
+    [
+      `abtest is serving on ${server.url} (bus: ${config.bus})`,
+      `  token:    ${server.token}   (Authorization: Bearer <token>)`,
+      `  uploads:  POST ${server.url}/v1/ingest/events, or drop files in ${server.uploadsFolder}`,
+      `  results:  ${server.url}/v1/experiments   docs: ${server.url}/docs`,
+      '',
+    ].join('\n'),
+  );
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      logger.info('stopping', { signal });
+      resolve();
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  await server.close();
+  return 0;
+}

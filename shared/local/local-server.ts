@@ -1,0 +1,103 @@
+/**
+ * `abtest serve`: the whole stack in one process on the embedded defaults. One HTTP port for
+ * every endpoint (uploads, results, jobs, webhooks, docs, dashboard), the chain wired by the
+ * in-process bus (or by Pub/Sub push subscriptions on the emulator), the raw bucket's
+ * `uploads/` folder watched like the GCS trigger, and optional scheduled reruns. SIGTERM stops
+ * it with nothing half-written; a SIGKILL at any moment is survived because every message is a
+ * row written with the state it announces and every blob is written to a temporary name then
+ * renamed.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { PubSubBus } from '../adapters/event-bus/pubsub-bus.ts';
+import { openAdapters } from '../adapters/open-adapters.ts';
+import type { Config } from '../config/load-config.ts';
+import { apiRoutes } from '../http/api-routes.ts';
+import { createRouter } from '../http/router.ts';
+import type { Logger } from '../logging/logger.ts';
+import { useStageDeps } from '../runtime/function-runtime.ts';
+import { subscribeChain } from '../stages/chain-subscriptions.ts';
+import type { StageDeps } from '../stages/stage-deps.ts';
+import { localApiToken } from './api-token.ts';
+import { startPushDelivery } from './pubsub-push.ts';
+import { startRerunSchedule } from './rerun-schedule.ts';
+import { watchUploads } from './uploads-watcher.ts';
+
+/** Settings of a local server beyond the configuration. */
+export interface LocalServerOptions {
+  readonly host?: string;
+  /** Publish a rerun of every running experiment this often (ms); none when undefined. */
+  readonly rerunEveryMs?: number;
+}
+
+/** A running local stack. */
+export interface LocalServer {
+  readonly url: string;
+  readonly token: string;
+  readonly uploadsFolder: string;
+  readonly deps: StageDeps;
+  /** Stops accepting work, lets what runs finish, then closes everything. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the local stack.
+ * @param config - the configuration (port, data folder, bus)
+ * @param logger - where logs go
+ * @param options - host and rerun schedule
+ * @returns the running server
+ * @example const server = await startLocalServer(loadConfig(), logger)
+ */
+export async function startLocalServer(
+  config: Config,
+  logger: Logger,
+  options: LocalServerOptions = {},
+): Promise<LocalServer> {
+  const token = config.apiToken ?? (await localApiToken(config.dataDir));
+  const settings: Config = { ...config, apiToken: token };
+  const adapters = await openAdapters(settings, logger);
+  const deps: StageDeps = { db: adapters.db, blobs: adapters.blobs, bus: adapters.bus, config: settings, logger };
+  useStageDeps(deps);
+  const push =
+    settings.bus === 'pubsub'
+      ? await startPushDelivery(deps, adapters.bus as PubSubBus, settings.projectId)
+      : undefined;
+  if (push === undefined) await subscribeChain(deps);
+  const watcher = await watchUploads(deps);
+  const stopSchedule =
+    options.rerunEveryMs === undefined ? () => undefined : startRerunSchedule(deps, options.rerunEveryMs);
+
+  const route = createRouter(apiRoutes);
+  const server: Server = createServer((req, res) => {
+    route(deps, req, res).catch((error: unknown) => {
+      logger.error('request failed', { error });
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  });
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(settings.port, options.host ?? '127.0.0.1', resolve);
+  });
+  const address = server.address() as AddressInfo;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${address.address}:${address.port}`,
+    token,
+    uploadsFolder: `${settings.dataDir}/buckets/${settings.buckets.raw}/uploads`,
+    deps,
+    close() {
+      closing ??= (async () => {
+        stopSchedule();
+        // Requests under way finish; idle keep-alive connections are closed.
+        const stopped = new Promise((resolve) => server.close(resolve));
+        server.closeIdleConnections();
+        await stopped;
+        await watcher.close();
+        await push?.close();
+        await adapters.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * The local stand-in for Cloud Scheduler: every so often, the same `abtest.rerun` message
+ * (`{"version":1}`: every running experiment) the scheduler job publishes on GCP.
+ */
+import { enqueueMessage } from '../adapters/event-bus/outbox.ts';
+import { topics } from '../messages/topics.ts';
+import type { StageDeps } from '../stages/stage-deps.ts';
+
+/**
+ * Parses a duration like `90s`, `15m`, `1h` or `1d`.
+ * @param text - the duration
+ * @returns milliseconds, or undefined when the text is not a duration
+ * @example durationMs('15m') // 900000
+ */
+export function durationMs(text: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)(s|m|h|d)$/.exec(text.trim());
+  if (match === null) return undefined;
+  const unit = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 's' | 'm' | 'h' | 'd'];
+  const ms = Number(match[1]) * unit;
+  return ms >= 1000 ? ms : undefined;
+}
+
+/**
+ * Publishes a rerun of every running experiment at a fixed interval.
+ * @param deps - the ports
+ * @param everyMs - the interval
+ * @returns a function that stops the schedule
+ * @example const stop = startRerunSchedule(deps, durationMs('1h') ?? 3_600_000)
+ */
+export function startRerunSchedule(deps: StageDeps, everyMs: number): () => void {
+  const timer = setInterval(() => {
+    enqueueMessage(deps.db, topics.rerun, { version: 1 })
+      .then(() => deps.bus.flush())
+      .catch((error: unknown) => deps.logger.error('scheduled rerun not published', { error }));
+  }, everyMs);
+  return () => clearInterval(timer);
+}
