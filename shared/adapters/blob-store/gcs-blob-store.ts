@@ -3,7 +3,8 @@
  * Cloud Storage itself (an object appears whole), `ifAbsent` from the `ifGenerationMatch: 0`
  * precondition (https://cloud.google.com/storage/docs/request-preconditions).
  */
-import { mkdir } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Storage, type StorageOptions } from '@google-cloud/storage';
@@ -69,14 +70,24 @@ export function gcsBlobStore(options: StorageOptions = {}): BlobStore {
       return found;
     },
     async list(bucket, prefix) {
+      assertSafeLocation(bucket, prefix === '' ? 'x' : prefix.replace(/\/$/, ''));
       client ??= new Storage(options);
       const [files] = await client.bucket(bucket).getFiles({ prefix });
       return files.map((entry) => entry.name).sort();
     },
     async localFile(bucket, key) {
+      const object = file(bucket, key); // checks the key before it becomes a path
       const destination = path.join(cacheDir, bucket, ...key.split('/'));
       await mkdir(path.dirname(destination), { recursive: true });
-      await file(bucket, key).download({ destination });
+      // Downloaded beside it, then renamed: a reader of an earlier copy never sees half a file.
+      const temporary = `${destination}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
+      try {
+        await object.download({ destination: temporary });
+        await rename(temporary, destination);
+      } catch (error) {
+        await rm(temporary, { force: true });
+        throw error;
+      }
       return destination;
     },
     async signedUrl(bucket, key, ttlSeconds) {

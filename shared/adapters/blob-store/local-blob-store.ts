@@ -51,8 +51,9 @@ export function localBlobStore(root: string): BlobStore {
   };
 
   const exists = async (bucket: string, key: string) => {
+    const file = fileOf(bucket, key);
     try {
-      return (await stat(fileOf(bucket, key))).isFile();
+      return (await stat(file)).isFile();
     } catch {
       return false;
     }
@@ -75,7 +76,7 @@ export function localBlobStore(root: string): BlobStore {
       await copyFile(localPath, temporary);
       return publish(temporary, target, options);
     },
-    read: (bucket, key) => readFile(fileOf(bucket, key)),
+    read: async (bucket, key) => readFile(fileOf(bucket, key)),
     readStream: (bucket, key) => createReadStream(fileOf(bucket, key)),
     exists,
     async list(bucket, prefix) {

@@ -40,10 +40,15 @@ export async function migrate(db: Database, dir: string = migrationsDir()): Prom
     .map((name) => ({ name, match: migrationFile.exec(name) }))
     .filter((entry) => entry.match !== null)
     .sort((a, b) => a.name.localeCompare(b.name));
-  await db.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
-    version integer PRIMARY KEY,
-    name text NOT NULL,
-    applied_at timestamptz NOT NULL DEFAULT now())`);
+  // Under the lock too: two servers running CREATE TABLE IF NOT EXISTS at once can both try to
+  // create it, and one fails on a duplicate pg_type row.
+  await db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [migrationLockId]);
+    await tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version integer PRIMARY KEY,
+      name text NOT NULL,
+      applied_at timestamptz NOT NULL DEFAULT now())`);
+  });
   const applied: number[] = [];
   for (const { name, match } of files) {
     const version = Number(match?.[1]);

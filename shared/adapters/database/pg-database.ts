@@ -22,6 +22,9 @@ export function openPostgresDatabase(connectionString: string): Database {
  * @example databaseOverPool(new pg.Pool({ connectionString }))
  */
 export function databaseOverPool(pool: pg.Pool): Database {
+  // An idle connection the server ends (restart, failover, idle timeout) is reported here; the
+  // pool has already dropped it and the next query opens a new one. Unheard, it would crash.
+  pool.on('error', () => undefined);
   const run = async <Row>(
     target: pg.Pool | pg.PoolClient,
     sql: string,

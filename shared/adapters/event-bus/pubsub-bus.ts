@@ -110,7 +110,7 @@ export function pubSubBus(db: Database, options: PubSubBusOptions): PubSubBus {
             await handler({
               id: message.attributes.message_id ?? message.id,
               topic,
-              data: JSON.parse(message.data.toString('utf8')) as unknown,
+              data: decodeJson(message.data),
               attempt: message.deliveryAttempt > 0 ? message.deliveryAttempt : 1,
             });
             message.ack();
@@ -131,4 +131,17 @@ export function pubSubBus(db: Database, options: PubSubBusOptions): PubSubBus {
       await client.close();
     },
   };
+}
+
+/**
+ * The JSON payload, or its text when it is not JSON: the handler's edge then records the message
+ * as malformed and acknowledges it, where a parse error here would nack it until it dead-letters.
+ */
+function decodeJson(data: Buffer): unknown {
+  const text = data.toString('utf8');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
 }
