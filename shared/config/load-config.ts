@@ -42,7 +42,7 @@ const envSchema = z.object({
   RESULTS_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).default(30),
   ABTEST_BUS_REDELIVER: positiveInt.default(1),
   LOG_LEVEL: z.enum(['debug', 'info', 'warning', 'error']).default('info'),
-  PORT: positiveInt.default(8080),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
 });
 
 /** Where each bucket lives; locally `gs://bucket/key` maps to `<data-dir>/buckets/bucket/key`. */

@@ -1,0 +1,254 @@
+/**
+ * `abtest serve` end to end over HTTP: token, upload, poll, summary, PDF and CSV, a signed
+ * webhook at a local receiver; a SIGKILL in the middle of the chain and a restart reach the
+ * same summary as a clean run; every message delivered three times in shuffled order
+ * (ABTEST_BUS_REDELIVER=3) changes nothing; SIGTERM stops cleanly; an interrupted upload sent
+ * again with its Idempotency-Key finishes.
+ */
+import { execFile } from 'node:child_process';
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { emptyTruth, generateEvents } from '../../shared/generate/generate-events.ts';
+import { writeGeneratedFile } from '../../shared/generate/write-generated-file.ts';
+import type { ExperimentResult } from '../../shared/result/result-document.ts';
+import { verifyWebhookSignature } from '../../shared/webhooks/webhook-signature.ts';
+import { client, eventually, startServe, type ServeProcess } from './serve-process.ts';
+
+const token = 'serve-test-token-0123456789abcdef';
+const experimentId = 'checkout-redesign';
+let dir: string;
+let parts: string[];
+const running: ServeProcess[] = [];
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'abtest-serve-'));
+  const whole = path.join(dir, 'whole.csv');
+  const options = { users: 1500, seed: 4242 };
+  await writeGeneratedFile(whole, 'csv', generateEvents(options, emptyTruth(options)));
+  const [header, ...lines] = (await readFile(whole, 'utf8')).trimEnd().split('\n');
+  parts = [];
+  for (let i = 0; i < 3; i += 1) {
+    const part = path.join(dir, `part-${i}.csv`);
+    const slice = lines.slice(
+      Math.floor((i * lines.length) / 3),
+      Math.floor(((i + 1) * lines.length) / 3),
+    );
+    await writeFile(part, `${header}\n${slice.join('\n')}\n`);
+    parts.push(part);
+  }
+});
+
+afterAll(async () => {
+  for (const serve of running) await serve.stop('SIGKILL');
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function serve(name: string, env: Record<string, string> = {}, args: string[] = []) {
+  const started = await startServe(path.join(dir, name), { ABTEST_API_TOKEN: token, ...env }, args);
+  running.push(started);
+  return started;
+}
+
+/** Uploads the three parts, each with its own Idempotency-Key; returns their batch ids. */
+async function uploadParts(url: string): Promise<string[]> {
+  const api = client(url, token);
+  const ids: string[] = [];
+  for (const part of parts) {
+    const response = await api<{ batch_id: string }>('/v1/ingest/events', {
+      method: 'POST',
+      body: await readFile(part, 'utf8'),
+      headers: { 'content-type': 'text/csv', 'idempotency-key': path.basename(part) },
+    });
+    expect([200, 202]).toContain(response.status);
+    ids.push(response.body.batch_id);
+  }
+  return ids;
+}
+
+/** Waits for the analysis of every batch, its models and its report; returns the summary. */
+async function finalSummary(url: string, batches: number): Promise<ExperimentResult> {
+  const api = client(url, token);
+  return eventually('the final analysis, models and report', async () => {
+    const history = await api<{ items: { input_batches: number; is_latest: boolean }[] }>(
+      `/v1/experiments/${experimentId}/analyses`,
+    );
+    if (
+      history.status !== 200 ||
+      history.body.items.find((item) => item.is_latest)?.input_batches !== batches
+    )
+      return undefined;
+    const summary = await api<ExperimentResult>(`/v1/experiments/${experimentId}/summary`);
+    return summary.body.report !== null && summary.body.models.length === 2
+      ? summary.body
+      : undefined;
+  });
+}
+
+function comparable(summary: ExperimentResult) {
+  const { computed_at: _at, report: _report, ...rest } = summary;
+  return rest;
+}
+
+let clean: ExperimentResult;
+
+describe('abtest serve', () => {
+  it('runs the chain over HTTP: upload, poll, summary, PDF and CSV, a signed webhook', async () => {
+    const received: { event: string; valid: boolean; body: { analysis_id: string } }[] = [];
+    let secret = '';
+    const receiver: Server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks);
+        received.push({
+          event: String(req.headers['x-abtest-event']),
+          valid: verifyWebhookSignature(
+            secret,
+            req.headers['x-abtest-signature'] as string,
+            body,
+            300,
+          ),
+          body: JSON.parse(body.toString('utf8')) as { analysis_id: string },
+        });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+
+    const server = await serve('clean');
+    const api = client(server.url, token);
+    expect(
+      (
+        await api('/v1/experiments', {
+          headers: { authorization: 'Bearer wrong-token-0123456789' },
+        })
+      ).status,
+    ).toBe(401);
+    const registered = await api<{ secret: string }>('/v1/webhooks', {
+      method: 'POST',
+      body: JSON.stringify({ url: hook, experiment_id: experimentId }),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(registered.status).toBe(201);
+    secret = registered.body.secret;
+
+    const batchIds = await uploadParts(server.url);
+    const batch = await eventually('the first batch validated', async () => {
+      const status = await api<{ status: string; accepted: number }>(`/v1/batches/${batchIds[0]}`);
+      return status.body.status === 'validated' ? status.body : undefined;
+    });
+    expect(batch.accepted).toBeGreaterThan(1000);
+    clean = await finalSummary(server.url, 3);
+    expect(clean.data.users).toBeGreaterThan(1400);
+
+    const pdf = await api(`/v1/experiments/${experimentId}/report?format=pdf`);
+    expect(pdf.status).toBe(200);
+    expect(pdf.bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    const pdfFile = path.join(dir, 'report.pdf');
+    await writeFile(pdfFile, pdf.bytes);
+    const { stdout: text } = await promisify(execFile)('pdftotext', [pdfFile, '-']);
+    expect(text).toContain(`Experiment id: ${experimentId}`);
+    expect(text).toContain(clean.analysis_id);
+    const csv = await api<string>(
+      `/v1/experiments/${experimentId}/reports/${clean.analysis_id}.csv`,
+    );
+    expect(csv.status).toBe(200);
+    expect(csv.body.split('\r\n')[0]).toMatch(/^metric,type,variant,is_control,users/);
+
+    const hooks = await eventually('both webhooks', async () =>
+      received.some((r) => r.event === 'report.ready' && r.body.analysis_id === clean.analysis_id)
+        ? received
+        : undefined,
+    );
+    expect(
+      hooks.filter((r) => r.body.analysis_id === clean.analysis_id).map((r) => [r.event, r.valid]),
+    ).toEqual(
+      expect.arrayContaining([
+        ['analysis.completed', true],
+        ['report.ready', true],
+      ]),
+    );
+    expect(hooks.every((r) => r.valid)).toBe(true);
+    await new Promise((resolve) => receiver.close(resolve));
+
+    expect(await server.stop('SIGTERM')).toBe(0);
+    expect(server.log()).toMatch(/"message":"stopping","signal":"SIGTERM"/);
+  });
+
+  it('reaches the same summary after a SIGKILL in the middle of the chain and a restart', async () => {
+    const first = await serve('killed');
+    const batchIds = await uploadParts(first.url);
+    // The uploads are answered; validation and analysis are under way. Kill it there.
+    await eventually('the chain under way', async () => {
+      const status = await client(
+        first.url,
+        token,
+      )<{ status: string }>(`/v1/batches/${batchIds[0]}`);
+      return status.body.status === 'validated' ? true : undefined;
+    });
+    await first.stop('SIGKILL');
+    const second = await serve('killed');
+    const summary = await finalSummary(second.url, 3);
+    expect(comparable(summary)).toEqual(comparable(clean));
+    for (const id of batchIds) {
+      const status = await client(second.url, token)<{ status: string }>(`/v1/batches/${id}`);
+      expect(status.body.status).toBe('validated');
+    }
+    await second.stop('SIGTERM');
+  });
+
+  it('gives the same results when every message is delivered three times, shuffled', async () => {
+    const server = await serve('redelivered', { ABTEST_BUS_REDELIVER: '3' });
+    await uploadParts(server.url);
+    const summary = await finalSummary(server.url, 3);
+    expect(comparable(summary)).toEqual(comparable(clean));
+    await server.stop('SIGTERM');
+  });
+
+  it('finishes an interrupted upload sent again with the same Idempotency-Key', async () => {
+    const server = await serve('interrupted');
+    const body = await readFile(parts[0] ?? '', 'utf8');
+    const { port, hostname } = new URL(server.url);
+    await new Promise<void>((resolve) => {
+      const half = request({
+        host: hostname,
+        port,
+        path: '/v1/ingest/events',
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'text/csv',
+          'content-length': Buffer.byteLength(body),
+          'idempotency-key': 'upload-1',
+        },
+      });
+      half.on('error', () => resolve());
+      half.write(body.slice(0, Math.floor(body.length / 2)));
+      setTimeout(() => {
+        half.destroy();
+        resolve();
+      }, 300);
+    });
+    const again = await client(server.url, token)<{ batch_id: string }>('/v1/ingest/events', {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'text/csv', 'idempotency-key': 'upload-1' },
+    });
+    expect(again.status).toBe(202);
+    const status = await eventually('the batch validated', async () => {
+      const batch = await client(
+        server.url,
+        token,
+      )<{ status: string }>(`/v1/batches/${again.body.batch_id}`);
+      return batch.body.status === 'validated' ? batch.body : undefined;
+    });
+    expect(status.status).toBe('validated');
+    await server.stop('SIGTERM');
+  });
+});
