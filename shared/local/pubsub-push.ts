@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import * as functions from '@google-cloud/functions-framework';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import type { PubSubBus } from '../adapters/event-bus/pubsub-bus.ts';
+import { allTopics } from '../messages/topics.ts';
 import { deliverCloudEvent } from '../runtime/function-runtime.ts';
 import { chainSubscriptions, type ChainSubscription } from '../stages/chain-subscriptions.ts';
 import type { StageDeps } from '../stages/stage-deps.ts';
@@ -36,19 +37,27 @@ export async function startPushDelivery(
   bus: PubSubBus,
   projectId: string,
 ): Promise<PushDelivery> {
+  // Every topic, subscribed to or not (report.ready has no stage): publishing needs it.
+  for (const topic of allTopics) await bus.ensureTopic(topic);
   const names = [...new Set(chainSubscriptions.map((s) => s.functionName))];
   const servers: Server[] = [];
   const endpoints: Record<string, string> = {};
   for (const name of names) {
     // The registration each functions/<name>/index.ts makes, in this process.
-    functions.cloudEvent(name, (event: functions.CloudEvent<unknown>) => deliverCloudEvent(name, event));
+    functions.cloudEvent(name, (event: functions.CloudEvent<unknown>) =>
+      deliverCloudEvent(name, event),
+    );
     const server = getTestServer(name);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     servers.push(server);
     endpoints[name] = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   }
   for (const subscription of chainSubscriptions) {
-    await pushTo(bus, subscription, `${endpoints[subscription.functionName]}/projects/${projectId}/topics/${subscription.topic}`);
+    await pushTo(
+      bus,
+      subscription,
+      `${endpoints[subscription.functionName]}/projects/${projectId}/topics/${subscription.topic}`,
+    );
   }
   const sweep = setInterval(() => {
     bus.flush().catch((error: unknown) => deps.logger.warn('outbox relay failed', { error }));
@@ -63,7 +72,11 @@ export async function startPushDelivery(
   };
 }
 
-async function pushTo(bus: PubSubBus, subscription: ChainSubscription, endpoint: string): Promise<void> {
+async function pushTo(
+  bus: PubSubBus,
+  subscription: ChainSubscription,
+  endpoint: string,
+): Promise<void> {
   const name = `abtest-serve-${subscription.name}`;
   const created = await bus.ensureSubscription(subscription.topic, name, endpoint);
   // A restart listens on new ports: move an existing subscription to them.

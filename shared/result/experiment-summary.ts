@@ -6,7 +6,11 @@
 import type { BlobStore } from '../adapters/blob-store/blob-store.ts';
 import type { Queryable } from '../adapters/database/database.ts';
 import type { BucketNames } from '../config/load-config.ts';
-import type { ExperimentResult, ModelResult } from './result-document.ts';
+import {
+  experimentResultSchema,
+  type ExperimentResult,
+  type ModelResult,
+} from './result-document.ts';
 
 /**
  * Reads an experiment object.
@@ -44,7 +48,9 @@ export async function experimentSummary(
   );
   const metricOrder = row.document.metrics.map((metric) => metric.name);
   const reportRow = report.rows[0];
-  return {
+  // Parsed through the schema: checked, and every object's keys back in the document's order
+  // (jsonb stores them in its own).
+  return experimentResultSchema.parse({
     ...row.document,
     models: models.rows
       .map((model) => model.document)
@@ -56,5 +62,5 @@ export async function experimentSummary(
             pdf: blobs.uri(buckets.artifacts, reportRow.pdf_key),
             csv: blobs.uri(buckets.artifacts, reportRow.csv_key),
           },
-  };
+  });
 }

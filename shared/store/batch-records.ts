@@ -3,7 +3,7 @@
  */
 import type { Queryable } from '../adapters/database/database.ts';
 import type { SourceFormat } from '../events/events-contract.ts';
-import type { BatchSummary, RowError } from '../result/result-document.ts';
+import { batchSummarySchema, type BatchSummary, type RowError } from '../result/result-document.ts';
 
 export type BatchStatus = BatchSummary['status'];
 
@@ -159,13 +159,14 @@ export async function recordBatchOutcome(
  * @example batchSummary(await findBatch(db, id))
  */
 export function batchSummary(batch: BatchRecord): BatchSummary {
-  return {
+  // Parsed through the schema: the stored errors' keys come back in the document's order.
+  return batchSummarySchema.parse({
     batch_id: batch.batch_id,
     source: batch.source,
     accepted: batch.accepted ?? 0,
     rejected: batch.rejected ?? 0,
     duplicates: batch.duplicates ?? 0,
     status: batch.status,
-    errors: [...batch.errors],
-  };
+    errors: batch.errors,
+  });
 }

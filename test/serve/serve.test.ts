@@ -89,6 +89,17 @@ async function finalSummary(url: string, batches: number): Promise<ExperimentRes
   });
 }
 
+/** Removes the push subscriptions `abtest serve --bus pubsub` made on the emulator. */
+async function deletePushSubscriptions(): Promise<void> {
+  const { PubSub } = await import('@google-cloud/pubsub');
+  const pubsub = new PubSub({ projectId: 'abtest-local' });
+  const [subscriptions] = await pubsub.getSubscriptions();
+  for (const subscription of subscriptions) {
+    if (subscription.name.includes('/subscriptions/abtest-serve-')) await subscription.delete();
+  }
+  await pubsub.close();
+}
+
 function comparable(summary: ExperimentResult) {
   const { computed_at: _at, report: _report, ...rest } = summary;
   return rest;
@@ -210,6 +221,26 @@ describe('abtest serve', () => {
     expect(comparable(summary)).toEqual(comparable(clean));
     await server.stop('SIGTERM');
   });
+
+  const emulator = process.env.PUBSUB_EMULATOR_HOST;
+  it.skipIf(emulator === undefined)(
+    `runs the same chain over the Pub/Sub emulator with push subscriptions${emulator === undefined ? ' (skipped: PUBSUB_EMULATOR_HOST not set)' : ''}`,
+    async () => {
+      const server = await serve('pubsub', { GOOGLE_CLOUD_PROJECT: 'abtest-local' }, [
+        '--bus',
+        'pubsub',
+      ]);
+      try {
+        expect(server.log()).toMatch(/\(bus: pubsub\)/);
+        await uploadParts(server.url);
+        const summary = await finalSummary(server.url, 3);
+        expect(comparable(summary)).toEqual(comparable(clean));
+        expect(await server.stop('SIGTERM')).toBe(0);
+      } finally {
+        await deletePushSubscriptions();
+      }
+    },
+  );
 
   it('finishes an interrupted upload sent again with the same Idempotency-Key', async () => {
     const server = await serve('interrupted');
