@@ -2,9 +2,11 @@
  * Event identity and deduplication. An event's id is its `event_id`, or, when that is absent,
  * a hash of the whole row (normalised timestamp and value, every attribute). A duplicate is an
  * event id already seen in the same experiment: earlier in this batch or in a batch curated
- * before it. Duplicates are counted, not rejected.
+ * before it. Duplicates are counted, not rejected. Everything stays lazy: only the event ids
+ * (and the record indices of the duplicates) are ever held in memory.
  */
 import pl from 'nodejs-polars';
+import { rowIndexColumn } from './read-event-table.ts';
 
 const rowHashSeeds = [0x5eed_ab01, 0x5eed_ab02, 0x5eed_ab03, 0x5eed_ab04] as const;
 
@@ -16,7 +18,10 @@ const rowHashSeeds = [0x5eed_ab01, 0x5eed_ab02, 0x5eed_ab03, 0x5eed_ab04] as con
  * @returns the events with every `event_id` set
  * @example withEventIds(accepted, ['device'])
  */
-export function withEventIds(events: pl.DataFrame, attributes: readonly string[]): pl.DataFrame {
+export function withEventIds(
+  events: pl.LazyDataFrame,
+  attributes: readonly string[],
+): pl.LazyDataFrame {
   const parts = [
     pl.col('experiment_id'),
     pl.col('user_id'),
@@ -44,35 +49,54 @@ export function withEventIds(events: pl.DataFrame, attributes: readonly string[]
 /** One experiment's share of a batch after deduplication. */
 export interface ExperimentEvents {
   readonly experimentId: string;
-  readonly events: pl.DataFrame;
+  /** The experiment's new events, in file order, without the record index. */
+  readonly events: pl.LazyDataFrame;
+  /** How many rows the experiment had in the batch, duplicates included. */
+  readonly rows: number;
   readonly duplicates: number;
 }
 
 /**
  * Splits a batch's events by experiment and drops duplicates.
- * @param events - events with ids (see {@link withEventIds}), in file order
+ * @param events - events with ids (see {@link withEventIds}) and their record index, in file order
  * @param earlierIds - the event ids already curated for an experiment (a lazy scan of its
  *   earlier batches), or undefined when it has none
  * @returns per experiment, sorted by experiment id: the new events and the duplicate count
  * @example await deduplicateEvents(events, async (id) => undefined)
  */
 export async function deduplicateEvents(
-  events: pl.DataFrame,
+  events: pl.LazyDataFrame,
   earlierIds: (experimentId: string) => Promise<pl.LazyDataFrame | undefined>,
 ): Promise<ExperimentEvents[]> {
-  const experimentIds = (events.getColumn('experiment_id').unique().toArray() as string[]).sort();
+  const experimentIds = (
+    (await events.select(pl.col('experiment_id').unique()).collect())
+      .getColumn('experiment_id')
+      .toArray() as string[]
+  ).sort();
   const result: ExperimentEvents[] = [];
   for (const experimentId of experimentIds) {
     const own = events.filter(pl.col('experiment_id').eq(pl.lit(experimentId)));
-    let kept = own.filter(pl.col('event_id').isFirstDistinct());
+    const ids = await own.select(rowIndexColumn, 'event_id').collect();
+    let duplicates = ids.filter(pl.col('event_id').isFirstDistinct().not()).select(rowIndexColumn);
     const earlier = await earlierIds(experimentId);
     if (earlier !== undefined) {
-      kept = await kept
+      const seen = await ids
         .lazy()
-        .join(earlier.select('event_id').unique(), { on: 'event_id', how: 'anti' })
+        .join(earlier.select('event_id').unique(), { on: 'event_id', how: 'semi' })
+        .select(rowIndexColumn)
         .collect();
+      duplicates = duplicates.vstack(seen).unique();
     }
-    result.push({ experimentId, events: kept, duplicates: own.height - kept.height });
+    const kept: pl.LazyDataFrame =
+      duplicates.height === 0
+        ? own
+        : own.join(duplicates.lazy(), { on: rowIndexColumn, how: 'anti' });
+    result.push({
+      experimentId,
+      events: kept.drop(rowIndexColumn),
+      rows: ids.height,
+      duplicates: duplicates.height,
+    });
   }
   return result;
 }

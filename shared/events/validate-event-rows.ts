@@ -3,6 +3,9 @@
  * row objects in JS): each row gets the first problem found, in column order, or none. Rows
  * with a problem are rejections; the others become typed curated events.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import pl from 'nodejs-polars';
 import { ValidationError } from '../errors/errors.ts';
 import { experimentIdRegex, knownOptionalColumns, requiredColumns } from './events-contract.ts';
@@ -20,8 +23,18 @@ export interface Rejection {
 export interface ValidatedRows {
   /** Records that are not blank lines. */
   readonly rowsRead: number;
-  /** Valid rows as curated events (see {@link curatedColumns}), in file order. */
-  readonly accepted: pl.DataFrame;
+  /**
+   * Valid rows as curated events (see {@link curatedColumns}) with their record index
+   * (`__Row`), in file order, read lazily from a temporary Parquet file.
+   */
+  readonly accepted: pl.LazyDataFrame;
+  /**
+   * Writes a frame derived from {@link accepted} to a temporary Parquet file beside it and
+   * scans that instead, so an expensive column is computed once however often it is read.
+   */
+  materialize(frame: pl.LazyDataFrame, name: string): Promise<pl.LazyDataFrame>;
+  /** Removes the temporary files behind {@link accepted}. */
+  dispose(): Promise<void>;
   /** Invalid rows, in file order. */
   readonly rejections: readonly Rejection[];
   /** The attribute columns (every column beyond the contract's), sorted. */
@@ -133,56 +146,77 @@ export async function validateEventRows(table: EventTable): Promise<ValidatedRow
   const firstProblem = (problem as unknown as pl.ChainedThen)
     .otherwise(pl.lit(null))
     .cast(pl.Int32);
+  // The text at fault, kept for rejected rows only (null otherwise).
+  let bad: pl.Then | pl.ChainedThen | undefined;
+  checks.forEach(([, column], index) => {
+    const at = pl.col('__Problem').eq(pl.lit(index));
+    bad = bad === undefined ? pl.when(at).then(pl.col(column)) : bad.when(at).then(pl.col(column));
+  });
+  const badText = (bad as unknown as pl.ChainedThen).otherwise(pl.lit(null).cast(pl.Utf8));
 
-  // The working columns (`__Timestamp`...) have an upper-case letter, so no column of the file
-  // (its names are lower-cased) can collide with one and lose its values.
-  let frame: pl.DataFrame;
+  // One streaming pass over the file writes every row, typed, with its verdict, to a temporary
+  // Parquet file; counts, rejections and the accepted rows are read back from it, so neither the
+  // file nor its rows are ever held in memory whole and the file is parsed once.
+  const scratch = await mkdtemp(path.join(os.tmpdir(), 'abtest-rows-'));
+  const dispose = () => rm(scratch, { recursive: true, force: true });
+  const verdicts = path.join(scratch, 'verdicts.parquet');
   try {
-    frame = await table.frame
+    await table.frame
       .filter(notBlankLine)
       .withColumns(parsedTimestamp.alias('__Timestamp'), parsedValue.alias('__Value'))
       .withColumns(firstProblem.alias('__Problem'))
+      .select(
+        pl.col(rowIndexColumn),
+        pl.col('__Problem'),
+        badText.str.slice(0, longestValueShown).alias('__Bad'),
+        (hasEventId
+          ? pl.when(isBlank('event_id')).then(pl.lit(null)).otherwise(pl.col('event_id'))
+          : pl.lit(null).cast(pl.Utf8)
+        ).alias('event_id'),
+        pl.col('experiment_id').str.strip(),
+        pl.col('user_id'),
+        pl.col('variant'),
+        pl.col('event_type'),
+        pl.col('__Timestamp').alias('timestamp'),
+        pl.col('__Value').alias('value'),
+        ...attributes.map((name) => pl.col(name)),
+      )
+      .sinkParquet(verdicts, { compression: 'lz4' })
       .collect();
   } catch (error) {
+    await dispose();
     throw table.readError(error);
   }
-  if (frame.height === 0) {
+
+  const rows = pl.scanParquet(verdicts);
+  const counts = (
+    await rows
+      .select(pl.len().alias('rows'), pl.col('__Problem').count().alias('rejected'))
+      .collect()
+  ).row(0) as number[];
+  const rowsRead = Number(counts[0] ?? 0);
+  if (rowsRead === 0) {
+    await dispose();
     // Records were there (the reader checked) but every one was a line of empty fields.
     throw new ValidationError(`${table.label}: the file has a header but no rows`, 400);
   }
-
-  const rejected = frame.filter(pl.col('__Problem').isNotNull());
+  const rejected = await rows
+    .filter(pl.col('__Problem').isNotNull())
+    .select(rowIndexColumn, '__Problem', '__Bad')
+    .collect();
   const records = rejected.getColumn(rowIndexColumn).toArray() as number[];
   const problems = rejected.getColumn('__Problem').toArray() as number[];
-  const checkedColumns = [...new Set(checks.map((check) => check[1]))];
-  const cells = new Map(
-    checkedColumns.map((name) => [name, rejected.getColumn(name).toArray() as (string | null)[]]),
-  );
+  const values = rejected.getColumn('__Bad').toArray() as (string | null)[];
   const rejections = records.map((record, i) => {
     const [, column, reason] = checks[problems[i] ?? 0] ?? [undefined, '', ''];
-    const value = cells.get(column)?.[i] ?? null;
-    return {
-      record,
-      column,
-      value: value === null ? null : [...value].slice(0, longestValueShown).join(''),
-      reason,
-    };
+    return { record, column, value: values[i] ?? null, reason };
   });
 
-  const accepted = frame
-    .filter(pl.col('__Problem').isNull())
-    .select(
-      (hasEventId
-        ? pl.when(isBlank('event_id')).then(pl.lit(null)).otherwise(pl.col('event_id'))
-        : pl.lit(null).cast(pl.Utf8)
-      ).alias('event_id'),
-      pl.col('experiment_id').str.strip(),
-      pl.col('user_id'),
-      pl.col('variant'),
-      pl.col('event_type'),
-      pl.col('__Timestamp').alias('timestamp'),
-      pl.col('__Value').alias('value'),
-      ...attributes.map((name) => pl.col(name)),
-    );
-  return { rowsRead: frame.height, accepted, rejections, attributes };
+  const accepted = rows.filter(pl.col('__Problem').isNull()).drop('__Problem', '__Bad');
+  const materialize = async (frame: pl.LazyDataFrame, name: string) => {
+    const file = path.join(scratch, `${name}.parquet`);
+    await frame.sinkParquet(file, { compression: 'lz4' }).collect();
+    return pl.scanParquet(file);
+  };
+  return { rowsRead, accepted, rejections, attributes, materialize, dispose };
 }

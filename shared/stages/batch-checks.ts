@@ -23,7 +23,10 @@ import type { StageDeps } from './stage-deps.ts';
 /** One experiment's curated share of a batch. */
 export interface CuratedPart {
   readonly experimentId: string;
-  readonly frame: pl.DataFrame;
+  /** The rows to curate, lazily (written with a streaming sink). */
+  readonly frame: pl.LazyDataFrame;
+  /** How many rows {@link frame} holds. */
+  readonly accepted: number;
   readonly duplicates: number;
   readonly key: string;
   /** For unit tables: the settings the experiment is analysed with. */
@@ -37,6 +40,8 @@ export interface CheckedBatch {
   lineOf(records: readonly number[]): Promise<Map<number, number>>;
   /** The accepted rows, curated per experiment. */
   curate(): Promise<readonly CuratedPart[]>;
+  /** Removes what reading the batch left in the temporary folder. */
+  dispose(): Promise<void>;
 }
 
 /**
@@ -59,8 +64,17 @@ export async function checkEventsBatch(
     rowsRead: rows.rowsRead,
     rejections: rows.rejections,
     lineOf: (records) => table.lineOf(records),
+    dispose: () => rows.dispose(),
     async curate() {
-      const events = withEventIds(rows.accepted, rows.attributes);
+      // Row hashes only where ids are missing: hashing every row of a file that has its own
+      // event ids would cost a pass for nothing.
+      const missingIds = Number(
+        (await rows.accepted.select(pl.col('event_id').nullCount()).collect()).row(0)[0] ?? 0,
+      );
+      const events =
+        missingIds === 0
+          ? rows.accepted
+          : await rows.materialize(withEventIds(rows.accepted, rows.attributes), 'with-ids');
       const parts = await deduplicateEvents(events, async (experimentId) => {
         const experiment = await findExperiment(deps.db, experimentId);
         if (experiment?.unit_table != null) {
@@ -77,6 +91,7 @@ export async function checkEventsBatch(
       return parts.map((part) => ({
         experimentId: part.experimentId,
         frame: part.events,
+        accepted: part.rows - part.duplicates,
         duplicates: part.duplicates,
         key: curatedEventsKey(part.experimentId, batch.batch_id),
       }));
@@ -106,6 +121,7 @@ export async function checkUnitTableBatch(
     rowsRead: units.rowsRead,
     rejections: units.rejections,
     lineOf: (records) => table.lineOf(records),
+    dispose: async () => undefined,
     async curate() {
       const experimentId = options.experiment_id;
       const holdsEvents = await deps.db.query(
@@ -127,7 +143,8 @@ export async function checkUnitTableBatch(
       return [
         {
           experimentId,
-          frame,
+          frame: frame.lazy(),
+          accepted: frame.height,
           duplicates: units.frame.height - frame.height,
           key: curatedUnitsKey(experimentId, batch.batch_id),
           unitTable: {

@@ -61,16 +61,32 @@ export async function validateBatch(deps: StageDeps, batchId: string): Promise<v
     return;
   }
 
-  const lines = await checked.lineOf(checked.rejections.map((rejection) => rejection.record));
-  const errors = checked.rejections.map((rejection) => rowError(rejection, lines));
-  const rejectionsObject = errors.length > 0 ? rejectionsKey(batchId) : null;
-  if (rejectionsObject !== null) {
-    await deps.blobs.write(deps.config.buckets.raw, rejectionsObject, rejectionsCsv(errors), {
-      contentType: 'text/csv',
-      ifAbsent: true,
-    });
+  try {
+    const lines = await checked.lineOf(checked.rejections.map((rejection) => rejection.record));
+    const errors = checked.rejections.map((rejection) => rowError(rejection, lines));
+    const rejectionsObject = errors.length > 0 ? rejectionsKey(batchId) : null;
+    if (rejectionsObject !== null) {
+      await deps.blobs.write(deps.config.buckets.raw, rejectionsObject, rejectionsCsv(errors), {
+        contentType: 'text/csv',
+        ifAbsent: true,
+      });
+    }
+    await curateBatch(deps, batch, checked, errors, rejectionsObject);
+  } finally {
+    await checked.dispose();
   }
+}
 
+/** The rejected share checked, the accepted rows curated and the batch recorded as validated. */
+async function curateBatch(
+  deps: StageDeps,
+  batch: BatchRecord,
+  checked: CheckedBatch,
+  errors: readonly RowError[],
+  rejectionsObject: string | null,
+): Promise<void> {
+  const batchId = batch.batch_id;
+  const log = deps.logger.child({ batch_id: batchId });
   const share = checked.rowsRead === 0 ? 0 : errors.length / checked.rowsRead;
   let parts: readonly CuratedPart[];
   try {
@@ -92,14 +108,14 @@ export async function validateBatch(deps: StageDeps, batchId: string): Promise<v
   try {
     for (const part of parts) {
       const file = path.join(scratch, `${part.experimentId}.parquet`);
-      part.frame.writeParquet(file, { compression: 'zstd' });
+      await part.frame.sinkParquet(file, { compression: 'zstd' }).collect();
       await deps.blobs.upload(file, deps.config.buckets.curated, part.key);
     }
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
 
-  const accepted = parts.reduce((sum, part) => sum + part.frame.height, 0);
+  const accepted = parts.reduce((sum, part) => sum + part.accepted, 0);
   const duplicates = parts.reduce((sum, part) => sum + part.duplicates, 0);
   await deps.db.transaction(async (tx) => {
     for (const part of parts) {
@@ -111,7 +127,7 @@ export async function validateBatch(deps: StageDeps, batchId: string): Promise<v
       await tx.query(
         `INSERT INTO batch_experiments (batch_id, experiment_id, accepted, duplicates, curated_key)
          VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
-        [batchId, part.experimentId, part.frame.height, part.duplicates, part.key],
+        [batchId, part.experimentId, part.accepted, part.duplicates, part.key],
       );
     }
     await recordBatchOutcome(tx, batchId, {

@@ -25,12 +25,20 @@ async function dedupe(
 ) {
   const file = await write(name, csvOf(records));
   const outcome = await readAndValidate(file, 'csv');
-  const events = withEventIds(outcome.accepted, outcome.attributes);
-  const parts = await deduplicateEvents(events, earlier);
-  return { outcome, events, parts };
+  const lazyEvents = withEventIds(
+    outcome.accepted.lazy().withRowIndex('__Row'),
+    outcome.attributes,
+  );
+  const lazyParts = await deduplicateEvents(lazyEvents, earlier);
+  const parts = await Promise.all(
+    lazyParts.map(async (part) => ({ ...part, events: await part.events.collect() })),
+  );
+  return { outcome, events: (await lazyEvents.collect()).drop('__Row'), parts };
 }
 
-const summary = (parts: readonly ExperimentEvents[]) =>
+type CollectedPart = Omit<ExperimentEvents, 'events'> & { readonly events: pl.DataFrame };
+
+const summary = (parts: readonly CollectedPart[]) =>
   parts.map((part) => ({
     experimentId: part.experimentId,
     kept: part.events.getColumn('user_id').toArray(),

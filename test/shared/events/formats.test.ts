@@ -214,7 +214,10 @@ describe('the same events in every format give the same curated frame', () => {
   beforeAll(async () => {
     const file = await write('reference.csv', csvOf(events.map(textRecord)));
     const outcome = await readAndValidate(file, 'csv');
-    referenceIds = withEventIds(outcome.accepted, ['device']).getColumn('event_id').toArray();
+    referenceIds = withEventIds(outcome.accepted.lazy(), ['device'])
+      .collectSync()
+      .getColumn('event_id')
+      .toArray();
   });
 
   it('row-hash ids are given where the file has none', () => {
@@ -242,9 +245,12 @@ describe('the same events in every format give the same curated frame', () => {
     });
     expect(plainEvents(outcome.accepted)).toEqual(expected);
     // The same rows hash to the same ids, so a later upload in another format deduplicates.
-    expect(withEventIds(outcome.accepted, ['device']).getColumn('event_id').toArray()).toEqual(
-      referenceIds,
-    );
+    expect(
+      withEventIds(outcome.accepted.lazy(), ['device'])
+        .collectSync()
+        .getColumn('event_id')
+        .toArray(),
+    ).toEqual(referenceIds);
   });
 });
 

@@ -74,6 +74,8 @@ export async function readAndValidate(file: string, format: SourceFormat): Promi
   const table = await readEventTable(file, format, path.basename(file));
   const rows = await validateEventRows(table);
   const lines = await table.lineOf(rows.rejections.map((rejection) => rejection.record));
+  const accepted = (await rows.accepted.collect()).drop('__Row');
+  await rows.dispose();
   return {
     rowsRead: rows.rowsRead,
     rejections: rows.rejections.map((rejection) => ({
@@ -82,7 +84,7 @@ export async function readAndValidate(file: string, format: SourceFormat): Promi
       value: rejection.value,
       reason: rejection.reason,
     })),
-    accepted: rows.accepted,
+    accepted,
     attributes: rows.attributes,
   };
 }
