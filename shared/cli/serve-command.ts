@@ -31,9 +31,12 @@ export async function serveCommand(args: readonly string[]): Promise<number> {
     process.stderr.write(`abtest serve: ${(error as Error).message}\n`);
     return 2;
   }
-  const rerunEveryMs = values['rerun-every'] === undefined ? undefined : durationMs(values['rerun-every']);
+  const rerunEveryMs =
+    values['rerun-every'] === undefined ? undefined : durationMs(values['rerun-every']);
   if (values['rerun-every'] !== undefined && rerunEveryMs === undefined) {
-    process.stderr.write('abtest serve: --rerun-every takes a duration such as 90s, 15m, 1h or 1d\n');
+    process.stderr.write(
+      'abtest serve: --rerun-every takes a duration such as 90s, 15m, 1h or 1d\n',
+    );
     return 2;
   }
   let config;

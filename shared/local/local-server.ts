@@ -56,7 +56,13 @@ export async function startLocalServer(
   const token = config.apiToken ?? (await localApiToken(config.dataDir));
   const settings: Config = { ...config, apiToken: token };
   const adapters = await openAdapters(settings, logger);
-  const deps: StageDeps = { db: adapters.db, blobs: adapters.blobs, bus: adapters.bus, config: settings, logger };
+  const deps: StageDeps = {
+    db: adapters.db,
+    blobs: adapters.blobs,
+    bus: adapters.bus,
+    config: settings,
+    logger,
+  };
   useStageDeps(deps);
   const push =
     settings.bus === 'pubsub'
@@ -65,7 +71,9 @@ export async function startLocalServer(
   if (push === undefined) await subscribeChain(deps);
   const watcher = await watchUploads(deps);
   const stopSchedule =
-    options.rerunEveryMs === undefined ? () => undefined : startRerunSchedule(deps, options.rerunEveryMs);
+    options.rerunEveryMs === undefined
+      ? () => undefined
+      : startRerunSchedule(deps, options.rerunEveryMs);
 
   const route = createRouter(apiRoutes);
   const server: Server = createServer((req, res) => {

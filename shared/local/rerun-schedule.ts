@@ -15,7 +15,9 @@ import type { StageDeps } from '../stages/stage-deps.ts';
 export function durationMs(text: string): number | undefined {
   const match = /^(\d+(?:\.\d+)?)(s|m|h|d)$/.exec(text.trim());
   if (match === null) return undefined;
-  const unit = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 's' | 'm' | 'h' | 'd'];
+  const unit = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[
+    match[2] as 's' | 'm' | 'h' | 'd'
+  ];
   const ms = Number(match[1]) * unit;
   return ms >= 1000 ? ms : undefined;
 }

@@ -60,7 +60,8 @@ export async function watchUploads(deps: StageDeps): Promise<UploadsWatcher> {
         } catch (error) {
           // Looked at again only once the file changes: a bad file must not be retried forever.
           const reason = error instanceof Error ? error.message : String(error);
-          if (isValidationError(error)) deps.logger.warn('upload not ingested', { name: key, reason });
+          if (isValidationError(error))
+            deps.logger.warn('upload not ingested', { name: key, reason });
           else deps.logger.error('upload failed', { name: key, reason });
         }
         handled.set(key, signature);

@@ -33,6 +33,16 @@ const rejection = (description: string) => ({
 
 /** Every path and operation of the results API. */
 export const openApiPaths: Readonly<Record<string, Readonly<Record<string, OpenApiOperation>>>> = {
+  '/': {
+    get: {
+      summary: 'The web dashboard',
+      description:
+        'A self-contained HTML page (inline script and style admitted by their hashes in its Content-Security-Policy, nothing loaded from elsewhere) holding no data: it asks for the bearer token and reads everything from this API on the same origin. Experiments, verdicts, metrics with forest plots, model effects, history, report downloads, re-runs and uploads (when `POST /v1/ingest/events` is on the same origin, as under `abtest serve`).',
+      tags: ['service'],
+      security: [],
+      responses: { '200': file('text/html', 'The dashboard page.') },
+    },
+  },
   '/healthz': {
     get: {
       summary: 'Liveness',

@@ -2,6 +2,7 @@
  * The route table of the results function. Paths are the OpenAPI document's paths; access says
  * what token a caller needs (`public`: none, `read`: either token, `write`: the full token).
  */
+import { dashboard } from '../dashboard/dashboard-handler.ts';
 import { getAnalyticsResults, getPredictions } from './analytics-handlers.ts';
 import { getExperiment, getSummary, listAnalyses, listExperiments } from './experiment-handlers.ts';
 import { getJob, requestAnalysis, requestTraining } from './job-handlers.ts';
@@ -17,6 +18,7 @@ import {
 
 /** Every route of the results API. */
 export const resultsRoutes: readonly Route[] = [
+  { method: 'GET', path: '/', access: 'public', handle: dashboard },
   { method: 'GET', path: '/healthz', access: 'public', handle: health },
   { method: 'GET', path: '/openapi.json', access: 'public', handle: openApiJson },
   { method: 'GET', path: '/docs', access: 'public', handle: docs },

@@ -1,4 +1,3 @@
-/* global sessionStorage */
 /**
  * The dashboard's only way to the data: `fetch` to the API on the same origin with the bearer
  * token the user pasted, kept in `sessionStorage` (this tab only, gone when it closes). A
@@ -48,12 +47,13 @@ export class ApiError extends Error {
 /**
  * Sends a request with the token. Throws on anything but a 2xx.
  * @param {string} path - e.g. `/v1/experiments`
- * @param {{ method?: string, json?: unknown, body?: BodyInit, signal?: AbortSignal }} init
+ * @param {{ method?: string, json?: unknown, body?: BodyInit, accept?: string,
+ *   redirect?: RequestRedirect, signal?: AbortSignal }} init - `json` is sent as the body
  * @returns {Promise<Response>} the answer
  * @throws {ApiError} on a refusal, an error status or a network failure
  */
 export async function apiRequest(path, init = {}) {
-  const headers = { accept: 'application/json' };
+  const headers = { accept: init.accept ?? 'application/json' };
   const token = readToken();
   if (token !== null) headers.authorization = `Bearer ${token}`;
   let body = init.body;
@@ -68,6 +68,7 @@ export async function apiRequest(path, init = {}) {
       headers,
       body,
       signal: init.signal,
+      redirect: init.redirect ?? 'follow',
       credentials: 'omit',
       cache: 'no-store',
     });
@@ -76,6 +77,9 @@ export async function apiRequest(path, init = {}) {
     throw new ApiError(0, `could not reach the API (${error.message})`);
   }
   if (response.ok) return response;
+  if (response.type === 'opaqueredirect') {
+    throw new ApiError(302, 'the API answered with a redirect to elsewhere');
+  }
   const text = await response.text();
   let parsed = null;
   try {

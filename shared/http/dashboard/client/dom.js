@@ -20,7 +20,8 @@ function setProps(element, props) {
   for (const [name, value] of Object.entries(props ?? {})) {
     if (value === null || value === undefined || value === false) continue;
     if (name === 'on') {
-      for (const [event, handler] of Object.entries(value)) element.addEventListener(event, handler);
+      for (const [event, handler] of Object.entries(value))
+        element.addEventListener(event, handler);
     } else if (name === 'dataset') {
       for (const [key, data] of Object.entries(value)) element.dataset[key] = String(data);
     } else {
@@ -28,6 +29,18 @@ function setProps(element, props) {
     }
   }
   return element;
+}
+
+/**
+ * Replaces the children of an element, with the same rules as `h` (arrays flattened, `null`,
+ * `undefined` and `false` skipped).
+ * @param {Element} parent - the element
+ * @param {...unknown} children - nodes and strings
+ * @returns {Element} the element
+ */
+export function fill(parent, ...children) {
+  parent.replaceChildren();
+  return append(parent, children);
 }
 
 /**
@@ -53,8 +66,8 @@ export function svgNode(tag, props, ...children) {
   return append(setProps(document.createElementNS(svgNamespace, tag), props), children);
 }
 
-function isCell(value) {
-  return typeof value === 'object' && value !== null && /^(TD|TH)$/.test(value.nodeName);
+function isNamed(value, nodeName) {
+  return typeof value === 'object' && value !== null && value.nodeName === nodeName;
 }
 
 /**
@@ -71,24 +84,31 @@ export function notice(kind, ...children) {
 
 /**
  * A table with a caption, a header row of `th` (scope col) and body rows; a row's first cell
- * is a row header (`th scope=row`). Wrapped so a wide table scrolls on its own.
+ * is a row header (`th scope=row`) unless it is a cell already. Wrapped so a wide table
+ * scrolls on its own.
  * @param {string} caption - what the table shows
  * @param {readonly string[]} headers - the column names
- * @param {readonly (readonly unknown[])[]} rows - the cells (strings or nodes)
+ * @param {readonly (readonly unknown[] | HTMLElement)[]} rows - cells (strings or nodes), or `tr` elements
  * @param {Record<string, unknown>} props - attributes of the table
  * @returns {HTMLElement} the wrapper
  */
 export function table(caption, headers, rows, props = {}) {
-  const head = h('tr', null, headers.map((name) => h('th', { scope: 'col' }, name)));
-  const body = rows.map((cells) =>
-    h(
-      'tr',
-      null,
-      cells.map((cell, index) => {
-        if (isCell(cell)) return cell;
-        return index === 0 ? h('th', { scope: 'row' }, cell) : h('td', null, cell);
-      }),
-    ),
+  const head = h(
+    'tr',
+    null,
+    headers.map((name) => h('th', { scope: 'col' }, name)),
+  );
+  const body = rows.map((row) =>
+    isNamed(row, 'TR')
+      ? row
+      : h(
+          'tr',
+          null,
+          row.map((cell, index) => {
+            if (isNamed(cell, 'TD') || isNamed(cell, 'TH')) return cell;
+            return index === 0 ? h('th', { scope: 'row' }, cell) : h('td', null, cell);
+          }),
+        ),
   );
   return h(
     'div',

@@ -1,0 +1,105 @@
+/* global document, location, window */
+/**
+ * The dashboard's entry point: the token field, and a router over the address's fragment
+ * (`#/` the experiments, `#/?cursor=...` a later page, `#/experiments/<id>` one experiment)
+ * that loads each view from the API, cancelling the previous view's requests.
+ */
+import { describeApiError, isTokenRefused, readToken, saveToken } from './api.js';
+import { fill, h, notice } from './dom.js';
+import { renderExperimentList } from './experiment-list.js';
+import { renderExperiment } from './experiment-view.js';
+
+const main = document.getElementById('main');
+const tokenForm = document.getElementById('token-form');
+const tokenInput = document.getElementById('token');
+const tokenState = document.getElementById('token-state');
+const forgetButton = document.getElementById('forget-token');
+let controller = null;
+
+/**
+ * The view an address fragment names.
+ * @param {string} hash - `location.hash`
+ * @returns {{ view: 'list', cursor: string | null } | { view: 'experiment', id: string }} the route
+ */
+export function parseRoute(hash) {
+  const experiment = /^#\/experiments\/([^/?#]+)$/.exec(hash);
+  if (experiment !== null) {
+    try {
+      return { view: 'experiment', id: decodeURIComponent(experiment[1]) };
+    } catch {
+      return { view: 'list', cursor: null };
+    }
+  }
+  const query = hash.startsWith('#/?') ? new URLSearchParams(hash.slice(3)) : null;
+  return { view: 'list', cursor: query?.get('cursor') ?? null };
+}
+
+function showTokenState() {
+  const hasToken = readToken() !== null;
+  tokenState.textContent = hasToken ? 'Token set for this tab.' : 'No token yet.';
+  forgetButton.hidden = !hasToken;
+}
+
+async function render(options = {}) {
+  const route = parseRoute(location.hash);
+  controller?.abort();
+  controller = new AbortController();
+  const { signal } = controller;
+  if (readToken() === null) {
+    document.title = 'abtest';
+    fill(
+      main,
+      h('h1', { tabindex: '-1' }, 'abtest results'),
+      notice(
+        'info',
+        'Paste the API token at the top of the page to see the experiments: ABTEST_API_TOKEN, or the read-only ABTEST_API_READ_TOKEN. It is kept in this tab only.',
+      ),
+    );
+    return;
+  }
+  main.setAttribute('aria-busy', 'true');
+  fill(main, h('p', { class: 'loading' }, 'Loading…'));
+  try {
+    const title =
+      route.view === 'experiment'
+        ? await renderExperiment(main, route.id, {
+            signal,
+            notice: options.notice,
+            rerender: (message) => void render({ notice: message, focus: 'button.rerun' }),
+          })
+        : await renderExperimentList(main, { cursor: route.cursor, signal });
+    document.title = `${title} · abtest`;
+    if (options.focus !== undefined) main.querySelector(options.focus)?.focus();
+  } catch (error) {
+    if (signal.aborted) return;
+    fill(
+      main,
+      h('h1', { tabindex: '-1' }, route.view === 'experiment' ? route.id : 'Experiments'),
+      notice('error', describeApiError(error)),
+    );
+    if (isTokenRefused(error)) tokenInput.focus();
+  } finally {
+    if (!signal.aborted) main.removeAttribute('aria-busy');
+  }
+}
+
+tokenForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  saveToken(tokenInput.value);
+  tokenInput.value = '';
+  showTokenState();
+  void render();
+});
+forgetButton.addEventListener('click', () => {
+  saveToken('');
+  showTokenState();
+  tokenInput.focus();
+  void render();
+});
+document.querySelector('.skip')?.addEventListener('click', (event) => {
+  event.preventDefault();
+  main.focus();
+});
+window.addEventListener('hashchange', () => void render({ focus: 'h1' }));
+showTokenState();
+void render();
