@@ -209,12 +209,22 @@ async function readJsonTable(
   if (parsed.lines.length === 0)
     throw new ValidationError(`${label}: the file holds no events`, 400);
   const columns = checkHeader(parsed.columns, label, rules);
-  const series = parsed.columns.map((name, i) =>
-    pl.Series(columns[i] ?? name, parsed.values.get(name) ?? [], pl.Utf8),
-  );
-  const frame = pl.DataFrame(series).withRowIndex(rowIndexColumn).lazy();
+  // Built on first use: ingest only checks the file and never needs the frame.
+  let frame: pl.LazyDataFrame | undefined;
+  const buildFrame = () =>
+    pl
+      .DataFrame(
+        parsed.columns.map((name, i) =>
+          pl.Series(columns[i] ?? name, parsed.values.get(name) ?? [], pl.Utf8),
+        ),
+      )
+      .withRowIndex(rowIndexColumn)
+      .lazy();
   return {
-    frame,
+    get frame() {
+      frame ??= buildFrame();
+      return frame;
+    },
     columns,
     lineOf: async (records) =>
       new Map(records.map((record) => [record, parsed.lines[record] ?? record + 1])),

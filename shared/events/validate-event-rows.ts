@@ -64,19 +64,40 @@ const timestampHint =
   'expected ISO-8601 with a UTC offset (2026-01-31T09:30:00Z) or epoch milliseconds';
 const longestValueShown = 200;
 
-/**
- * Validates every row of an events table.
- * @param table - the table from `readEventTable`
- * @returns accepted curated rows and the rejections
- * @throws {ValidationError} when the file turns out malformed while it is parsed (a CSV record
- *   with too many fields, an unclosed quote, unreadable Parquet data) or holds only blank rows
- * @example const { accepted, rejections } = await validateEventRows(table)
- */
-export async function validateEventRows(table: EventTable): Promise<ValidatedRows> {
+/** The expressions validating a table of given columns, built once per column layout. */
+interface ValidationPlan {
+  readonly attributes: readonly string[];
+  readonly checks: readonly (readonly [pl.Expr, string, string])[];
+  readonly notBlankLine: pl.Expr;
+  /** `__Timestamp` and `__Value`, parsed. */
+  readonly typed: readonly pl.Expr[];
+  /** The row index, `__Problem`, `__Bad` and the curated columns. */
+  readonly verdict: { readonly problem: pl.Expr; readonly columns: readonly pl.Expr[] };
+}
+
+// nodejs-polars spends about a millisecond on every expression it builds; a batch of a
+// thousand rows would spend most of its time building the same plan again.
+const plans = new Map<string, ValidationPlan>();
+
+function validationPlan(columns: readonly string[], blankLinesAreRecords: boolean): ValidationPlan {
+  const key = JSON.stringify([columns, blankLinesAreRecords]);
+  let plan = plans.get(key);
+  if (plan === undefined) {
+    plan = buildValidationPlan(columns, blankLinesAreRecords);
+    if (plans.size > 100) plans.clear();
+    plans.set(key, plan);
+  }
+  return plan;
+}
+
+function buildValidationPlan(
+  columns: readonly string[],
+  blankLinesAreRecords: boolean,
+): ValidationPlan {
   const known = new Set<string>([...requiredColumns, ...knownOptionalColumns]);
-  const attributes = table.columns.filter((name) => !known.has(name)).sort();
-  const hasEventId = table.columns.includes('event_id');
-  const hasValue = table.columns.includes('value');
+  const attributes = columns.filter((name) => !known.has(name)).sort();
+  const hasEventId = columns.includes('event_id');
+  const hasValue = columns.includes('value');
 
   const text = (name: string) => pl.col(name).str.strip();
   const isBlank = (name: string) =>
@@ -88,8 +109,8 @@ export async function validateEventRows(table: EventTable): Promise<ValidatedRow
   // whitespace (polars reads that as a first field of spaces, the others null; stripping just
   // that field keeps this cheap). A JSON `{}` or an all-null Parquet row is an event whose
   // required fields are empty: rejected and counted.
-  const [firstColumn = '', ...otherColumns] = table.columns;
-  const notBlankLine = table.blankLinesAreRecords
+  const [firstColumn = '', ...otherColumns] = columns;
+  const notBlankLine = blankLinesAreRecords
     ? pl
         .anyHorizontal(otherColumns.map((name) => pl.col(name).isNotNull()))
         .or(isBlank(firstColumn).not())
@@ -154,18 +175,14 @@ export async function validateEventRows(table: EventTable): Promise<ValidatedRow
   });
   const badText = (bad as unknown as pl.ChainedThen).otherwise(pl.lit(null).cast(pl.Utf8));
 
-  // One streaming pass over the file writes every row, typed, with its verdict, to a temporary
-  // Parquet file; counts, rejections and the accepted rows are read back from it, so neither the
-  // file nor its rows are ever held in memory whole and the file is parsed once.
-  const scratch = await mkdtemp(path.join(os.tmpdir(), 'abtest-rows-'));
-  const dispose = () => rm(scratch, { recursive: true, force: true });
-  const verdicts = path.join(scratch, 'verdicts.parquet');
-  try {
-    await table.frame
-      .filter(notBlankLine)
-      .withColumns(parsedTimestamp.alias('__Timestamp'), parsedValue.alias('__Value'))
-      .withColumns(firstProblem.alias('__Problem'))
-      .select(
+  return {
+    attributes,
+    checks,
+    notBlankLine,
+    typed: [parsedTimestamp.alias('__Timestamp'), parsedValue.alias('__Value')],
+    verdict: {
+      problem: firstProblem.alias('__Problem'),
+      columns: [
         pl.col(rowIndexColumn),
         pl.col('__Problem'),
         badText.str.slice(0, longestValueShown).alias('__Bad'),
@@ -180,7 +197,37 @@ export async function validateEventRows(table: EventTable): Promise<ValidatedRow
         pl.col('__Timestamp').alias('timestamp'),
         pl.col('__Value').alias('value'),
         ...attributes.map((name) => pl.col(name)),
-      )
+      ],
+    },
+  };
+}
+
+/**
+ * Validates every row of an events table.
+ * @param table - the table from `readEventTable`
+ * @returns accepted curated rows and the rejections
+ * @throws {ValidationError} when the file turns out malformed while it is parsed (a CSV record
+ *   with too many fields, an unclosed quote, unreadable Parquet data) or holds only blank rows
+ * @example const { accepted, rejections } = await validateEventRows(table)
+ */
+export async function validateEventRows(table: EventTable): Promise<ValidatedRows> {
+  const { attributes, checks, notBlankLine, typed, verdict } = validationPlan(
+    table.columns,
+    table.blankLinesAreRecords,
+  );
+
+  // One streaming pass over the file writes every row, typed, with its verdict, to a temporary
+  // Parquet file; counts, rejections and the accepted rows are read back from it, so neither the
+  // file nor its rows are ever held in memory whole and the file is parsed once.
+  const scratch = await mkdtemp(path.join(os.tmpdir(), 'abtest-rows-'));
+  const dispose = () => rm(scratch, { recursive: true, force: true });
+  const verdicts = path.join(scratch, 'verdicts.parquet');
+  try {
+    await table.frame
+      .filter(notBlankLine)
+      .withColumns(...typed)
+      .withColumns(verdict.problem)
+      .select(...verdict.columns)
       .sinkParquet(verdicts, { compression: 'lz4' })
       .collect();
   } catch (error) {
