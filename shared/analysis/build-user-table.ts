@@ -62,78 +62,130 @@ export async function buildUserFrame(
     { how: 'diagonalRelaxed' },
   );
   const attributes = scan.columns.filter((name) => !coreColumns.has(name)).sort();
-  const countFrame = await scan.select(pl.len().alias('events')).collect();
-  const events = Number(countFrame.getColumn('events').toArray()[0] ?? 0);
-
+  const plan = userFramePlan(attributes, metrics, definition);
   let inWindow = scan;
+  for (const filter of plan.window) inWindow = inWindow.filter(filter);
+
+  // Two passes over the files: the exposures, then the metric events of the exposed users.
+  const [exposures, counted] = await Promise.all([
+    inWindow
+      .filter(plan.exposure)
+      .groupBy('user_id')
+      .agg(...plan.exposureFacts)
+      .collect(),
+    scan.select(plan.count).collect(),
+  ]);
+  const exposed = exposures.filter(plan.singleVariant);
+  const entries = exposed.select('user_id', '__exposed_at').lazy();
+  let users = exposed.lazy().select('user_id', 'variant', '__exposed_at', ...attributes);
+  for (const step of plan.metricEvents) {
+    const perUser = inWindow
+      .filter(step.isEventType)
+      .select('user_id', 'timestamp', 'value')
+      .join(entries, { on: 'user_id', how: 'inner' })
+      .filter(plan.afterExposure)
+      .groupBy('user_id')
+      .agg(...step.facts);
+    users = users.join(perUser, { on: 'user_id', how: 'left' });
+  }
+  const frame = await users
+    .select(...plan.output)
+    .sort('user_id')
+    .collect();
+  return {
+    frame,
+    excludedMultipleVariants: exposures.height - exposed.height,
+    events: Number(counted.getColumn('events').toArray()[0] ?? 0),
+  };
+}
+
+/** The expressions of {@link buildUserFrame}, built once per attributes, metrics and definition. */
+interface UserFramePlan {
+  readonly count: pl.Expr;
+  readonly window: readonly pl.Expr[];
+  readonly exposure: pl.Expr;
+  readonly exposureFacts: readonly pl.Expr[];
+  readonly singleVariant: pl.Expr;
+  readonly metricEvents: readonly {
+    readonly isEventType: pl.Expr;
+    readonly facts: readonly pl.Expr[];
+  }[];
+  readonly afterExposure: pl.Expr;
+  readonly output: readonly pl.Expr[];
+}
+
+// nodejs-polars spends about a millisecond on every expression it builds: a rerun or a stream of
+// small batches would rebuild the same plan each time.
+const plans = new Map<string, UserFramePlan>();
+
+function userFramePlan(
+  attributes: readonly string[],
+  metrics: readonly MetricSpec[],
+  definition: ExperimentDefinition | undefined,
+): UserFramePlan {
+  const exposureEvent = definition?.exposure_event ?? 'exposure';
+  const key = JSON.stringify([
+    attributes,
+    metrics,
+    exposureEvent,
+    definition?.start_at,
+    definition?.end_at,
+  ]);
+  const cached = plans.get(key);
+  if (cached !== undefined) return cached;
+
   const epochMicros = pl.col('timestamp').cast(pl.Int64);
+  const window: pl.Expr[] = [];
   if (definition?.start_at !== undefined) {
-    inWindow = inWindow.filter(epochMicros.gtEq(Date.parse(definition.start_at) * 1000));
+    window.push(epochMicros.gtEq(Date.parse(definition.start_at) * 1000));
   }
   if (definition?.end_at !== undefined) {
-    inWindow = inWindow.filter(epochMicros.ltEq(Date.parse(definition.end_at) * 1000));
+    window.push(epochMicros.ltEq(Date.parse(definition.end_at) * 1000));
   }
-  const exposureEvent = definition?.exposure_event ?? 'exposure';
   const firstByTime = (name: string) => pl.col(name).sortBy(['timestamp', 'event_id']).first();
-  const exposures = inWindow
-    .filter(pl.col('event_type').eq(pl.lit(exposureEvent)))
-    .groupBy('user_id')
-    .agg(
+  const eventTypes = [...new Set(metrics.map((metric) => metric.eventType))].sort();
+  const plan: UserFramePlan = {
+    count: pl.len().alias('events'),
+    window,
+    exposure: pl.col('event_type').eq(pl.lit(exposureEvent)),
+    exposureFacts: [
       pl.col('variant').nUnique().alias('__variants'),
       pl.col('timestamp').min().alias('__exposed_at'),
       firstByTime('variant').alias('variant'),
       ...attributes.map((name) => firstByTime(name).alias(name)),
-    );
-  const exposedUsers = exposures.filter(pl.col('__variants').eq(1));
-
-  let users = exposedUsers.select('user_id', 'variant', '__exposed_at', ...attributes);
-  const eventTypes = [...new Set(metrics.map((metric) => metric.eventType))].sort();
-  eventTypes.forEach((eventType, index) => {
-    const perUser = inWindow
-      .filter(pl.col('event_type').eq(pl.lit(eventType)))
-      .select('user_id', 'timestamp', 'value')
-      .join(exposedUsers.select('user_id', '__exposed_at'), { on: 'user_id', how: 'inner' })
-      .filter(pl.col('timestamp').gtEq(pl.col('__exposed_at')))
-      .groupBy('user_id')
-      .agg(
+    ],
+    singleVariant: pl.col('__variants').eq(1),
+    metricEvents: eventTypes.map((eventType, index) => ({
+      isEventType: pl.col('event_type').eq(pl.lit(eventType)),
+      facts: [
         pl.len().cast(pl.Float64).alias(`__count_${index}`),
         pl.col('value').sort().sum().alias(`__sum_${index}`),
-      );
-    users = users.join(perUser, { on: 'user_id', how: 'left' });
-  });
-
-  const metricColumns = metrics.map((metric) => {
-    const index = eventTypes.indexOf(metric.eventType);
-    const count = pl.col(`__count_${index}`).fillNull(0);
-    const expression =
-      metric.aggregate === 'any'
-        ? count.gt(0).cast(pl.Float64)
-        : metric.aggregate === 'count'
-          ? count
-          : pl.col(`__sum_${index}`).fillNull(0);
-    return expression.alias(`${metricPrefix}${metric.name}`);
-  });
-
-  const [frame, excludedFrame] = await Promise.all([
-    users
-      .select(
-        pl.col('user_id'),
-        pl.col('variant'),
-        pl.col('__exposed_at').cast(pl.Int64).cast(pl.Float64).alias('exposed_at_us'),
-        ...attributes.map((name) =>
-          pl.col(name).fillNull(pl.lit(MISSING_LEVEL)).alias(`${attributePrefix}${name}`),
-        ),
-        ...metricColumns,
-      )
-      .sort('user_id')
-      .collect({ streaming: true }),
-    exposures.filter(pl.col('__variants').gt(1)).select(pl.len().alias('n')).collect(),
-  ]);
-  return {
-    frame,
-    excludedMultipleVariants: Number(excludedFrame.getColumn('n').toArray()[0] ?? 0),
-    events,
+      ],
+    })),
+    afterExposure: pl.col('timestamp').gtEq(pl.col('__exposed_at')),
+    output: [
+      pl.col('user_id'),
+      pl.col('variant'),
+      pl.col('__exposed_at').cast(pl.Int64).cast(pl.Float64).alias('exposed_at_us'),
+      ...attributes.map((name) =>
+        pl.col(name).fillNull(pl.lit(MISSING_LEVEL)).alias(`${attributePrefix}${name}`),
+      ),
+      ...metrics.map((metric) => {
+        const index = eventTypes.indexOf(metric.eventType);
+        const count = pl.col(`__count_${index}`).fillNull(0);
+        const expression =
+          metric.aggregate === 'any'
+            ? count.gt(0).cast(pl.Float64)
+            : metric.aggregate === 'count'
+              ? count
+              : pl.col(`__sum_${index}`).fillNull(0);
+        return expression.alias(`${metricPrefix}${metric.name}`);
+      }),
+    ],
   };
+  if (plans.size > 100) plans.clear();
+  plans.set(key, plan);
+  return plan;
 }
 
 /**

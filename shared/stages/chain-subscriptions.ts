@@ -40,6 +40,13 @@ export const chainSubscriptions: readonly ChainSubscription[] = [
     handle: (deps, message) =>
       handleMessage(deps, topics.batchValidated, message, async (payload) => {
         for (const experimentId of [...payload.experiment_ids].sort()) {
+          if (await supersededBatch(deps, experimentId, payload.batch_id)) {
+            deps.logger.info('batch superseded, analysis left to the later batch', {
+              experiment_id: experimentId,
+              batch_id: payload.batch_id,
+            });
+            continue;
+          }
           await analyzeExperiment(deps, experimentId, {
             kind: 'batch',
             triggerId: `${message.id}/${experimentId}`,
@@ -79,6 +86,31 @@ export const chainSubscriptions: readonly ChainSubscription[] = [
       handleMessage(deps, topics.modelTrained, message, (payload) => reportAnalysis(deps, payload)),
   },
 ];
+
+/**
+ * Whether a later batch of the experiment has been validated since this one: its own
+ * `abtest.batch.validated` message analyses everything, this batch included, so analysing now
+ * would only be superseded (a burst of uploads is analysed once, not once per batch).
+ * @param deps - the ports
+ * @param experimentId - the experiment
+ * @param batchId - the batch the message announces
+ * @returns true when the message is stale
+ * @example await supersededBatch(deps, 'exp1', 'b_0123456789abcdef01234567')
+ */
+export async function supersededBatch(
+  deps: StageDeps,
+  experimentId: string,
+  batchId: string,
+): Promise<boolean> {
+  const later = await deps.db.query(
+    `SELECT 1 FROM batch_experiments later, batch_experiments own
+     WHERE own.experiment_id = $1 AND own.batch_id = $2 AND later.experiment_id = $1
+       AND later.created_at > own.created_at
+     LIMIT 1`,
+    [experimentId, batchId],
+  );
+  return later.rows.length > 0;
+}
 
 /**
  * Subscribes every stage of the chain to the bus.
