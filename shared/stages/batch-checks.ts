@@ -18,6 +18,7 @@ import {
   type UnitTableSettings,
 } from '../units/unit-table-options.ts';
 import { validateUnitTable } from '../units/validate-unit-table.ts';
+import { earlierEventIds } from './earlier-event-ids.ts';
 import type { StageDeps } from './stage-deps.ts';
 
 /** One experiment's curated share of a batch. */
@@ -83,10 +84,7 @@ export async function checkEventsBatch(
             422,
           );
         }
-        const files = await earlierCurated(deps, experimentId, batch.batch_id);
-        return files.length === 0
-          ? undefined
-          : pl.concat(files.map((f) => pl.scanParquet(f).select('event_id')));
+        return earlierEventIds(deps, experimentId, batch.batch_id);
       });
       return parts.map((part) => ({
         experimentId: part.experimentId,
