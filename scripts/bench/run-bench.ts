@@ -1,0 +1,73 @@
+/**
+ * `npm run bench`: the scale benchmark at 1M and 10M events and the load benchmark of
+ * `abtest serve`. Prints one JSON line per case and writes the tables into the README's
+ * performance section (between the bench markers). Not part of `npm test`.
+ * `--sizes 1000000` runs only the given sizes; `--no-load` skips the load test.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { chainBench, type BenchLine } from './chain-bench.ts';
+import { loadBench, type LoadResult } from './load-bench.ts';
+
+const { values } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '1000000,10000000' },
+    'no-load': { type: 'boolean', default: false },
+    'no-readme': { type: 'boolean', default: false },
+  },
+});
+const sizes = values.sizes
+  .split(',')
+  .filter((size) => size.trim() !== '')
+  .map(Number);
+const lines: BenchLine[] = [];
+for (const size of sizes) {
+  for (const line of await chainBench(size)) {
+    lines.push(line);
+    console.log(JSON.stringify(line));
+  }
+}
+let load: LoadResult | undefined;
+if (!values['no-load']) {
+  load = await loadBench();
+  console.log(JSON.stringify({ case: 'abtest serve load', ...load }));
+}
+if (!values['no-readme']) await writeReadme(lines, load);
+
+async function writeReadme(results: readonly BenchLine[], loadResult: LoadResult | undefined) {
+  const readme = path.resolve(import.meta.dirname, '../../README.md');
+  const text = await readFile(readme, 'utf8');
+  const machine = `${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+  const table = [
+    `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}, ${machine}.`,
+    '',
+    '| case | events | wall (s) | peak RSS (MB) | DuckDB (s) | ratio |',
+    '|---|---:|---:|---:|---:|---:|',
+    ...results.map(
+      (r) =>
+        `| ${r.case} | ${r.events.toLocaleString('en-US')} | ${r.wall_s} | ${r.peak_rss_mb} | ${r.duckdb_wall_s} | ${r.ratio} |`,
+    ),
+    ...(loadResult === undefined
+      ? []
+      : [
+          '',
+          '| `abtest serve` under load | value |',
+          '|---|---:|',
+          `| events posted (8 clients, 240 NDJSON batches of 1,000) | ${loadResult.events.toLocaleString('en-US')} |`,
+          `| accepted (202, durably stored) per second | ${loadResult.accepted_events_per_s.toLocaleString('en-US')} |`,
+          `| request latency p50 / p99 (ms) | ${loadResult.p50_ms} / ${loadResult.p99_ms} |`,
+          `| analysis counts every user and purchase, seconds after the last upload | ${loadResult.analysed_within_s} |`,
+        ]),
+  ].join('\n');
+  const start = '<!-- bench:start -->';
+  const end = '<!-- bench:end -->';
+  const at = text.indexOf(start);
+  const until = text.indexOf(end);
+  if (at < 0 || until < at) {
+    console.error(`README.md has no ${start} ... ${end} section; tables not written`);
+    return;
+  }
+  await writeFile(readme, `${text.slice(0, at + start.length)}\n${table}\n${text.slice(until)}`);
+}
