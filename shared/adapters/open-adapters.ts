@@ -8,6 +8,7 @@ import type { Logger } from '../logging/logger.ts';
 import type { BlobStore } from './blob-store/blob-store.ts';
 import { gcsBlobStore } from './blob-store/gcs-blob-store.ts';
 import { localBlobStore } from './blob-store/local-blob-store.ts';
+import { openCloudSqlDatabase } from './database/cloud-sql-database.ts';
 import type { Database } from './database/database.ts';
 import { migrate } from './database/migrate.ts';
 import { openPostgresDatabase } from './database/pg-database.ts';
@@ -68,7 +69,10 @@ export async function openDatabase(config: Config): Promise<Database> {
       await migrate(db);
       return db;
     }
-    case 'cloudsql':
-      throw new Error('Cloud SQL connector not configured yet');
+    case 'cloudsql': {
+      const db = await openCloudSqlDatabase(config.database);
+      await migrate(db);
+      return db;
+    }
   }
 }

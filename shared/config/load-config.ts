@@ -16,6 +16,8 @@ const envSchema = z.object({
   DB_USER: z.string().min(1).optional(),
   DB_PASSWORD: z.string().optional(),
   DB_NAME: z.string().min(1).optional(),
+  CLOUD_SQL_IP_TYPE: z.enum(['PUBLIC', 'PRIVATE', 'PSC']).default('PUBLIC'),
+  CLOUD_SQL_POOL_MAX: positiveInt.default(4),
   ABTEST_STORAGE: z.enum(['local', 'gcs']).default('local'),
   ABTEST_BUCKET_RAW: z.string().min(1).default('raw'),
   ABTEST_BUCKET_CURATED: z.string().min(1).default('curated'),
@@ -45,6 +47,9 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
 });
 
+/** Every environment variable {@link loadConfig} reads, in schema order. */
+export const configVariables: readonly string[] = Object.keys(envSchema.shape);
+
 /** Where each bucket lives; locally `gs://bucket/key` maps to `<data-dir>/buckets/bucket/key`. */
 export interface BucketNames {
   readonly raw: string;
@@ -60,10 +65,15 @@ export interface Config {
     | { readonly kind: 'postgres'; readonly url: string }
     | {
         readonly kind: 'cloudsql';
+        /** The instance connection name, `project:region:instance`. */
         readonly instance: string;
         readonly user: string;
         readonly password: string;
         readonly database: string;
+        /** Which address of the instance the connector dials. */
+        readonly ipType: 'PUBLIC' | 'PRIVATE' | 'PSC';
+        /** The most connections one process opens (a share of the instance's `max_connections`). */
+        readonly poolMax: number;
       };
   readonly storage: 'local' | 'gcs';
   readonly buckets: BucketNames;
@@ -161,6 +171,8 @@ function databaseSettings(e: z.infer<typeof envSchema>, dataDir: string): Config
       user: e.DB_USER ?? '',
       password: e.DB_PASSWORD ?? '',
       database: e.DB_NAME ?? '',
+      ipType: e.CLOUD_SQL_IP_TYPE,
+      poolMax: e.CLOUD_SQL_POOL_MAX,
     };
   }
   if (e.DATABASE_URL !== undefined) return { kind: 'postgres', url: e.DATABASE_URL };

@@ -1,0 +1,28 @@
+# The Google APIs the deployment uses. Enabled here so one `terraform apply` works on a fresh
+# project; destroying the configuration leaves them enabled (disable_on_destroy = false).
+locals {
+  apis = toset([
+    "artifactregistry.googleapis.com", # function images
+    "cloudbuild.googleapis.com",       # function builds
+    "cloudfunctions.googleapis.com",
+    "cloudscheduler.googleapis.com",
+    "eventarc.googleapis.com", # the Cloud Storage trigger
+    "iam.googleapis.com",
+    "iamcredentials.googleapis.com", # signed report URLs (signBlob), OIDC tokens for push
+    "logging.googleapis.com",
+    "monitoring.googleapis.com",
+    "pubsub.googleapis.com",
+    "run.googleapis.com", # gen2 functions are Cloud Run services
+    "secretmanager.googleapis.com",
+    "sqladmin.googleapis.com", # the Cloud SQL connector asks it for certificates
+    "storage.googleapis.com",
+  ])
+}
+
+resource "google_project_service" "enabled" {
+  for_each = var.enable_apis ? local.apis : toset([])
+
+  project            = var.project_id
+  service            = each.value
+  disable_on_destroy = false
+}
