@@ -6,6 +6,17 @@
  */
 import { createReadStream } from 'node:fs';
 
+/** How many LF bytes lie in `buffer[from, to)`. */
+function countLineEnds(buffer: Buffer, from: number, to: number): number {
+  let count = 0;
+  let at = buffer.indexOf(0x0a, from);
+  while (at >= 0 && at < to) {
+    count += 1;
+    at = buffer.indexOf(0x0a, at + 1);
+  }
+  return count;
+}
+
 /** The header record of a CSV file. */
 export interface CsvHeader {
   /** Column names as written, quotes removed. */
@@ -76,6 +87,7 @@ export function parseCsvHeader(text: string): CsvHeader | undefined {
  * @param hasQuote - whether the file contains `"`; when not, record k simply starts on line
  *   `headerLines + k + 1` and the file is not read
  * @param headerLines - how many lines the header takes
+ * @param chunkBytes - how much of the file is read at a time
  * @returns a map from record index to its 1-based line
  * @example await csvRecordLines('events.csv', [0, 7], true, 1)
  */
@@ -84,6 +96,7 @@ export async function csvRecordLines(
   records: readonly number[],
   hasQuote: boolean,
   headerLines: number,
+  chunkBytes = 4 * 1024 * 1024,
 ): Promise<Map<number, number>> {
   const lines = new Map<number, number>();
   if (!hasQuote) {
@@ -94,34 +107,59 @@ export async function csvRecordLines(
   let next = 0;
   let line = 1;
   let record = -1;
-  let state = State.FieldStart;
-  const stream = createReadStream(filePath, { highWaterMark: 4 * 1024 * 1024 });
+  let quoted = false;
+  // A quote closing a quoted field at the very end of a chunk: the next byte decides whether
+  // it was a doubled (escaped) quote.
+  let quoteAtEnd = false;
+  let previous = 0x0a;
+  const stream = createReadStream(filePath, { highWaterMark: chunkBytes });
   for await (const piece of stream as AsyncIterable<Buffer>) {
-    for (let i = 0; i < piece.length; i += 1) {
-      const byte = piece[i];
-      if (byte === 0x0a) {
-        line += 1;
-        if (state === State.Quoted) continue;
-        record += 1;
-        state = State.FieldStart;
-        while (next < wanted.length && wanted[next] === record) {
-          lines.set(record, line);
-          next += 1;
-        }
-        if (next === wanted.length) {
-          stream.destroy();
-          return lines;
-        }
-      } else if (byte === 0x22) {
-        if (state === State.FieldStart) state = State.Quoted;
-        else if (state === State.Quoted) state = State.QuoteInQuoted;
-        else if (state === State.QuoteInQuoted) state = State.Quoted;
-      } else if (byte === 0x2c) {
-        if (state !== State.Quoted) state = State.FieldStart;
-      } else if (state === State.FieldStart || state === State.QuoteInQuoted) {
-        if (byte !== 0x0d) state = State.Unquoted;
-      }
+    // Native searches jump from quote to line end: a gigabyte is scanned without a JS step per
+    // byte. A quote opens a quoted field only at a field's start (after a comma or a line end).
+    let at = 0;
+    if (quoteAtEnd) {
+      quoteAtEnd = false;
+      if (piece[0] === 0x22) at = 1;
+      else quoted = false;
     }
+    let nextQuote = piece.indexOf(0x22, at);
+    while (at < piece.length) {
+      if (quoted) {
+        const end = nextQuote < 0 ? piece.length : nextQuote;
+        line += countLineEnds(piece, at, end);
+        if (nextQuote < 0) {
+          at = piece.length;
+          break;
+        }
+        if (nextQuote + 1 === piece.length) quoteAtEnd = true;
+        else if (piece[nextQuote + 1] !== 0x22) quoted = false;
+        at = nextQuote + 2;
+        nextQuote = piece.indexOf(0x22, at);
+        if (!quoted && !quoteAtEnd) at -= 1;
+        continue;
+      }
+      const lineEnd = piece.indexOf(0x0a, at);
+      if (nextQuote >= 0 && (lineEnd < 0 || nextQuote < lineEnd)) {
+        const before = nextQuote > 0 ? piece[nextQuote - 1] : previous;
+        if (before === 0x2c || before === 0x0a) quoted = true;
+        at = nextQuote + 1;
+        nextQuote = piece.indexOf(0x22, at);
+        continue;
+      }
+      if (lineEnd < 0) break;
+      line += 1;
+      record += 1;
+      while (next < wanted.length && wanted[next] === record) {
+        lines.set(record, line);
+        next += 1;
+      }
+      if (next === wanted.length) {
+        stream.destroy();
+        return lines;
+      }
+      at = lineEnd + 1;
+    }
+    previous = piece[piece.length - 1] ?? previous;
   }
   return lines;
 }
