@@ -67,11 +67,15 @@ export async function buildUserFrame(
   for (const filter of plan.window) inWindow = inWindow.filter(filter);
 
   // Two passes over the files: the exposures, then the metric events of the exposed users.
+  const exposureRows = inWindow.filter(plan.exposure);
   const [exposures, counted] = await Promise.all([
-    inWindow
-      .filter(plan.exposure)
-      .groupBy('user_id')
-      .agg(...plan.exposureFacts)
+    exposureRows
+      // Sorted once: a user's first exposure is the first of their rows (keep: 'first' keeps
+      // frame order, unlike an aggregation's first()).
+      .sort(['timestamp', 'event_id'])
+      .unique({ subset: ['user_id'], keep: 'first' })
+      .select('user_id', 'variant', pl.col('timestamp').alias('__exposed_at'), ...attributes)
+      .join(exposureRows.groupBy('user_id').agg(plan.variantCount), { on: 'user_id' })
       .collect(),
     scan.select(plan.count).collect(),
   ]);
@@ -104,7 +108,7 @@ interface UserFramePlan {
   readonly count: pl.Expr;
   readonly window: readonly pl.Expr[];
   readonly exposure: pl.Expr;
-  readonly exposureFacts: readonly pl.Expr[];
+  readonly variantCount: pl.Expr;
   readonly singleVariant: pl.Expr;
   readonly metricEvents: readonly {
     readonly isEventType: pl.Expr;
@@ -142,18 +146,12 @@ function userFramePlan(
   if (definition?.end_at !== undefined) {
     window.push(epochMicros.ltEq(Date.parse(definition.end_at) * 1000));
   }
-  const firstByTime = (name: string) => pl.col(name).sortBy(['timestamp', 'event_id']).first();
   const eventTypes = [...new Set(metrics.map((metric) => metric.eventType))].sort();
   const plan: UserFramePlan = {
     count: pl.len().alias('events'),
     window,
     exposure: pl.col('event_type').eq(pl.lit(exposureEvent)),
-    exposureFacts: [
-      pl.col('variant').nUnique().alias('__variants'),
-      pl.col('timestamp').min().alias('__exposed_at'),
-      firstByTime('variant').alias('variant'),
-      ...attributes.map((name) => firstByTime(name).alias(name)),
-    ],
+    variantCount: pl.col('variant').nUnique().alias('__variants'),
     singleVariant: pl.col('__variants').eq(1),
     metricEvents: eventTypes.map((eventType, index) => ({
       isEventType: pl.col('event_type').eq(pl.lit(eventType)),
@@ -220,9 +218,14 @@ export function toUserTable(
   const attributes = frame.columns
     .filter((name) => name.startsWith(attributePrefix))
     .map((name) => name.slice(attributePrefix.length));
+  let unitIds: string[] | undefined;
   return {
     table: {
-      unitIds: frame.getColumn('user_id').cast(pl.Utf8).toArray() as string[],
+      // Millions of strings cost half a second to bring into JS: only the models need them.
+      get unitIds() {
+        unitIds ??= frame.getColumn('user_id').cast(pl.Utf8).toArray() as string[];
+        return unitIds;
+      },
       variant: categorical(frame.getColumn('variant').cast(pl.Utf8)),
       attributes: attributes.map((name) => ({
         name,
@@ -247,18 +250,16 @@ function float64Column(series: pl.Series): Float64Array {
 }
 
 /**
- * A text column as sorted levels and codes.
+ * A text column as sorted levels and codes, computed by polars (a dense rank is the code of
+ * each value among the sorted distinct values), so no string reaches JS but the levels.
  * @param series - a polars string series without nulls
- * @returns levels in code-point order and one code per row
+ * @returns levels in byte order and one code per row
  * @example categorical(pl.Series('v', ['b', 'a', 'b'])) // { levels: ['a','b'], codes: [1,0,1] }
  */
 export function categorical(series: pl.Series): CategoricalColumn {
-  const levels = (series.unique().toArray() as string[]).sort((a, b) =>
-    a < b ? -1 : a > b ? 1 : 0,
-  );
-  const index = new Map(levels.map((level, code) => [level, code]));
-  const values = series.toArray() as string[];
-  const codes = new Uint32Array(values.length);
-  for (let i = 0; i < values.length; i += 1) codes[i] = index.get(values[i] ?? '') ?? 0;
+  const levels = series.unique().sort().toArray() as string[];
+  const ranks = series.rank('dense').cast(pl.UInt32).toTypedArray() as Uint32Array;
+  const codes = new Uint32Array(ranks.length);
+  for (let i = 0; i < ranks.length; i += 1) codes[i] = (ranks[i] ?? 1) - 1;
   return { levels, codes };
 }

@@ -126,7 +126,7 @@ export async function analyzeExperiment(
     alpha,
     data: {
       events: users.events,
-      users: table.unitIds.length,
+      users: table.variant.codes.length,
       excluded_users: { multiple_variants: users.excludedMultipleVariants },
     },
     srm: statistics.srm,
@@ -190,7 +190,7 @@ export async function analyzeExperiment(
   deps.logger.info('analysis completed', {
     experiment_id: experimentId,
     analysis_id: analysisId,
-    users: table.unitIds.length,
+    users: table.variant.codes.length,
   });
   return { analysisId, outcome: 'new' };
 }
