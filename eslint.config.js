@@ -29,7 +29,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@google-cloud/storage', '@google-cloud/pubsub', 'pg', '@electric-sql/*'], message: 'Only shared/adapters may import cloud clients or database drivers.' },
+            {
+              group: ['@google-cloud/storage', '@google-cloud/pubsub', 'pg', '@electric-sql/*'],
+              message: 'Only shared/adapters may import cloud clients or database drivers.',
+            },
             { group: ['**/functions/**'], message: 'shared/ never imports from functions/.' },
           ],
         },
