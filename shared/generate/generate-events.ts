@@ -6,7 +6,7 @@
  * three notations, a few unparseable ones, attribute values with commas, quotes and formula
  * look-alikes). The truth (what a correct analysis must find) is tallied as the rows are made.
  */
-import { randomSource, type RandomSource } from './random-source.ts';
+import { randomSource, type RandomSource } from '../random/random-source.ts';
 
 /** Settings of a generated experiment. */
 export interface GeneratorOptions {

@@ -4,7 +4,7 @@
  * mobile game's progression gate, with known true effects, for demos and tests of
  * `abtest run --unit-table`.
  */
-import { randomSource } from './random-source.ts';
+import { randomSource } from '../random/random-source.ts';
 
 /** Settings of a generated unit table. */
 export interface UnitTableGeneratorOptions {

@@ -12,6 +12,7 @@
 import type { Logger } from '../../logging/logger.ts';
 import type { Topic } from '../../messages/topics.ts';
 import type { Database } from '../database/database.ts';
+import { randomSource } from '../../random/random-source.ts';
 import type { EventBus, MessageHandler } from './event-bus.ts';
 import { backoffMs, deliveryPolicy } from './event-bus.ts';
 import { unsentMessages } from './outbox.ts';
@@ -67,7 +68,7 @@ export function inProcessBus(db: Database, options: InProcessBusOptions): InProc
     maxBackoffMs: options.maxBackoffMs ?? deliveryPolicy.maxBackoffMs,
   };
   const subscriptions = new Map<string, { topic: Topic; handler: MessageHandler }>();
-  const random = mulberry32(options.seed ?? 20261126);
+  const random = randomSource(options.seed ?? 20261126).next;
   let running: Promise<void> | undefined;
   let dirty = false;
   let closed = false;
@@ -264,18 +265,6 @@ export function inProcessBus(db: Database, options: InProcessBusOptions): InProc
       clearTimeout(timer);
       while (running !== undefined) await running;
     },
-  };
-}
-
-/** A small seeded generator, so shuffled redelivery is reproducible. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 

@@ -1,17 +1,11 @@
 /** Deterministic synthetic unit tables for the model tests. */
 import type { UnitTable } from '../../../shared/models/unit-table.ts';
 import { unitTableFromRecords } from '../../../shared/models/unit-table-from-records.ts';
+import { randomSource } from '../../../shared/random/random-source.ts';
 
-/** Mulberry32: a small seeded PRNG returning numbers in [0, 1). */
+/** A seeded stream of numbers in [0, 1): the project's generator. */
 export function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return randomSource(seed).next;
 }
 
 export interface SyntheticRecord {

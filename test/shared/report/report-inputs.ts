@@ -4,6 +4,7 @@
  * project's own statistics and models from a seeded per-user table, so every number is
  * consistent (any variants, metric types, empty arms, attributes with unicode levels).
  */
+import { randomSource } from '../../../shared/random/random-source.ts';
 import { readFileSync } from 'node:fs';
 import { cumulativeLift } from '../../../shared/analysis/cumulative-lift.ts';
 import { summarizeExperiment } from '../../../shared/analysis/summarize-experiment.ts';
@@ -49,14 +50,7 @@ export interface SyntheticSpec {
 }
 
 function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return randomSource(seed).next;
 }
 
 const devices = ['desktop', 'mobile', 'tablet'];
