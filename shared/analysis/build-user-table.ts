@@ -6,6 +6,7 @@
  * Parquet; only the per-user result reaches JS, as typed columns.
  */
 import pl from 'nodejs-polars';
+import { curatedColumns } from '../events/validate-event-rows.ts';
 import { MISSING_LEVEL, type CategoricalColumn, type UnitTable } from '../models/unit-table.ts';
 import type { ExperimentDefinition, MetricSpec } from './experiment-definition.ts';
 
@@ -29,15 +30,7 @@ export interface UserFrame {
   readonly events: number;
 }
 
-const coreColumns = new Set([
-  'event_id',
-  'experiment_id',
-  'user_id',
-  'variant',
-  'event_type',
-  'timestamp',
-  'value',
-]);
+const coreColumns = new Set<string>(curatedColumns);
 
 /** Prefix of attribute columns in a user frame. */
 export const attributePrefix = 'a.';

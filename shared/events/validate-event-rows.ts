@@ -10,6 +10,7 @@ import pl from 'nodejs-polars';
 import { ValidationError } from '../errors/errors.ts';
 import { experimentIdRegex, knownOptionalColumns, requiredColumns } from './events-contract.ts';
 import { rowIndexColumn, type EventTable } from './read-event-table.ts';
+import { firstFailingCheck, type RowCheck } from './row-checks.ts';
 
 /** A rejected row: its record index, the column at fault, the value found, and why. */
 export interface Rejection {
@@ -67,7 +68,7 @@ const longestValueShown = 200;
 /** The expressions validating a table of given columns, built once per column layout. */
 interface ValidationPlan {
   readonly attributes: readonly string[];
-  readonly checks: readonly (readonly [pl.Expr, string, string])[];
+  readonly checks: readonly RowCheck[];
   readonly notBlankLine: pl.Expr;
   /** `__Timestamp` and `__Value`, parsed. */
   readonly typed: readonly pl.Expr[];
@@ -134,7 +135,7 @@ function buildValidationPlan(
     ? text('value').cast(pl.Float64, false)
     : pl.lit(null).cast(pl.Float64);
 
-  const checks: readonly (readonly [pl.Expr, string, string])[] = [
+  const checks: readonly RowCheck[] = [
     ...requiredColumns.map((name) => [isBlank(name), name, `empty ${name}`] as const),
     [
       text('experiment_id').str.contains(experimentIdRegex).not(),
@@ -157,16 +158,7 @@ function buildValidationPlan(
   ];
   // One integer column holds the index of the first failing check; reasons and column names
   // are looked up in JS for the (few) rejected rows, so each check is evaluated once.
-  let problem: pl.Then | pl.ChainedThen | undefined;
-  checks.forEach(([failed], index) => {
-    problem =
-      problem === undefined
-        ? pl.when(failed).then(pl.lit(index))
-        : problem.when(failed).then(pl.lit(index));
-  });
-  const firstProblem = (problem as unknown as pl.ChainedThen)
-    .otherwise(pl.lit(null))
-    .cast(pl.Int32);
+  const firstProblem = firstFailingCheck(checks);
   // The text at fault, kept for rejected rows only (null otherwise).
   let bad: pl.Then | pl.ChainedThen | undefined;
   checks.forEach(([, column], index) => {

@@ -13,6 +13,7 @@ import { canonicalColumnName } from '../events/events-contract.ts';
 import type { EventTable } from '../events/read-event-table.ts';
 import { rowIndexColumn } from '../events/read-event-table.ts';
 import type { Rejection } from '../events/validate-event-rows.ts';
+import { firstFailingCheck, type RowCheck } from '../events/row-checks.ts';
 import { MISSING_LEVEL } from '../models/unit-table.ts';
 import type { UnitTableMetric, UnitTableOptions } from './unit-table-options.ts';
 
@@ -70,7 +71,7 @@ export async function validateUnitTable(
       .isNull()
       .or(text(name).eq(pl.lit('')));
   const number = (name: string) => text(name).cast(pl.Float64, false);
-  const checks: (readonly [pl.Expr, string, string])[] = [
+  const checks: RowCheck[] = [
     [blank(variantColumn), variantColumn, `empty ${variantColumn}`],
     ...(unitColumn === undefined
       ? []
@@ -93,24 +94,12 @@ export async function validateUnitTable(
       ]);
     }
   }
-  let problem: pl.Then | pl.ChainedThen | undefined;
-  checks.forEach(([failed], index) => {
-    problem =
-      problem === undefined
-        ? pl.when(failed).then(pl.lit(index))
-        : problem.when(failed).then(pl.lit(index));
-  });
 
   let frame: pl.DataFrame;
   try {
     frame = await table.frame
       .filter(pl.anyHorizontal(table.columns.map((c) => blank(c).not())))
-      .withColumns(
-        (problem as unknown as pl.ChainedThen)
-          .otherwise(pl.lit(null))
-          .cast(pl.Int32)
-          .alias('__Problem'),
-      )
+      .withColumns(firstFailingCheck(checks).alias('__Problem'))
       .collect();
   } catch (error) {
     throw table.readError(error);
