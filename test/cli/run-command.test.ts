@@ -2,34 +2,18 @@
  * `abtest run` as a user runs it: the bin entry in a child process, the result document alone
  * on stdout, logs on stderr, exit codes that tell success from failure.
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resultDocumentSchema } from '../../shared/result/result-document.ts';
+import { runAbtest } from '../support/abtest-cli.ts';
 
-const run = promisify(execFile);
-const bin = path.resolve('bin/abtest.js');
 const sample = path.resolve('datasets/events-sample.csv');
 let dir: string;
 
-async function abtest(
-  args: readonly string[],
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
-      cwd: dir,
-      env: { ...process.env, ABTEST_DATA_DIR: path.join(dir, 'data') },
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const abtest = (args: readonly string[]) =>
+  runAbtest(args, { cwd: dir, env: { ABTEST_DATA_DIR: path.join(dir, 'data') } });
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'abtest-cli-'));

@@ -3,34 +3,18 @@
  * (datasets/units-sample.csv): the counts against the generator's tally, a model per metric,
  * and the flags that pick metrics, unit column and experiment.
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resultDocumentSchema, type ResultDocument } from '../../shared/result/result-document.ts';
+import { runAbtest } from '../support/abtest-cli.ts';
 
-const run = promisify(execFile);
-const bin = path.resolve('bin/abtest.js');
 const sample = path.resolve('datasets/units-sample.csv');
 let dir: string;
 
-async function abtest(args: readonly string[]) {
-  try {
-    const { stdout, stderr } = await run(
-      process.execPath,
-      [bin, ...args, '--data-dir', path.join(dir, 'data')],
-      {
-        maxBuffer: 64 * 1024 * 1024,
-      },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const abtest = (args: readonly string[]) =>
+  runAbtest([...args, '--data-dir', path.join(dir, 'data')]);
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'abtest-units-cli-'));

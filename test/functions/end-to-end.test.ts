@@ -6,7 +6,7 @@
  * HTTP answer is checked against the OpenAPI document.
  */
 import { execFile } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -25,13 +25,13 @@ import { verifyWebhookSignature } from '../../shared/webhooks/webhook-signature.
 import { checkResponse } from '../shared/http/openapi-contract.ts';
 import { outboxEvents } from '../support/cloud-events.ts';
 import { openLocalStack, type LocalStack } from '../support/local-stack.ts';
+import { startReceiver, type WebhookReceiver } from '../support/webhook-receiver.ts';
 
 const token = 'end-to-end-token-0123456789abcdef';
 const auth = { authorization: `Bearer ${token}` };
 let stack: LocalStack;
 const servers: Server[] = [];
-const received: { event: string; valid: boolean; analysisId: string }[] = [];
-let secret = '';
+const receivers: WebhookReceiver[] = [];
 
 async function listen(server: Server): Promise<string> {
   servers.push(server);
@@ -52,31 +52,14 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const server of servers) await new Promise((resolve) => server.close(resolve));
+  for (const receiver of receivers) await receiver.close();
   await stack.close();
 });
 
 describe('the functions, end to end', () => {
   it('take an upload to a report and signed webhooks', async () => {
-    const hook = await listen(
-      createServer((req, res) => {
-        const chunks: Buffer[] = [];
-        req.on('data', (chunk: Buffer) => chunks.push(chunk));
-        req.on('end', () => {
-          const body = Buffer.concat(chunks);
-          received.push({
-            event: String(req.headers['x-abtest-event']),
-            valid: verifyWebhookSignature(
-              secret,
-              req.headers['x-abtest-signature'] as string,
-              body,
-              300,
-            ),
-            analysisId: (JSON.parse(body.toString('utf8')) as { analysis_id: string }).analysis_id,
-          });
-          res.writeHead(200).end();
-        });
-      }),
-    );
+    const receiver = await startReceiver();
+    receivers.push(receiver);
     const ingest = await listen(getTestServer('ingest'));
     const results = await listen(getTestServer('results'));
 
@@ -84,12 +67,12 @@ describe('the functions, end to end', () => {
       await fetch(`${results}/v1/webhooks`, {
         method: 'POST',
         headers: { ...auth, 'content-type': 'application/json' },
-        body: JSON.stringify({ url: `${hook}/abtest`, experiment_id: 'checkout-redesign' }),
+        body: JSON.stringify({ url: receiver.url, experiment_id: 'checkout-redesign' }),
       }),
       'POST',
     );
     expect(registered.status).toBe(201);
-    secret = registered.body.secret;
+    const secret = registered.body.secret;
 
     const form = new FormData();
     const sample = await readFile(path.resolve('datasets/events-sample.csv'));
@@ -140,6 +123,17 @@ describe('the functions, end to end', () => {
     expect(rows).toHaveLength(1 + 2 * 2);
     expect(rows[1]).toMatch(/^conversion,binomial,control,true,1509,99,/);
 
+    const received = receiver.received.map((request) => ({
+      event: String(request.headers['x-abtest-event']),
+      valid: verifyWebhookSignature(
+        secret,
+        request.headers['x-abtest-signature'] as string,
+        request.body,
+        300,
+      ),
+      analysisId: (JSON.parse(request.body.toString('utf8')) as { analysis_id: string })
+        .analysis_id,
+    }));
     expect(
       received
         .filter((r) => r.analysisId === analysisId)

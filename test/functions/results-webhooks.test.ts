@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fireWebhooks } from '../../shared/webhooks/fire-webhooks.ts';
 import { verifyWebhookSignature } from '../../shared/webhooks/webhook-signature.ts';
 import { openResultsServer, type ResultsServer } from '../shared/http/results-server.ts';
-import { startReceiver, type WebhookReceiver } from '../shared/webhooks/webhook-receiver.ts';
+import { startReceiver, type WebhookReceiver } from '../support/webhook-receiver.ts';
 
 const configuredUrl = 'http://127.0.0.1:9/configured-hook';
 const subject = { experiment_id: 'checkout-redesign', analysis_id: `an_${'ab'.repeat(12)}` };

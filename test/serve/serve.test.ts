@@ -6,8 +6,7 @@
  * again with its Idempotency-Key finishes.
  */
 import { execFile } from 'node:child_process';
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request } from 'node:http';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,6 +16,7 @@ import { emptyTruth, generateEvents } from '../../shared/generate/generate-event
 import { writeGeneratedFile } from '../../shared/generate/write-generated-file.ts';
 import type { ExperimentResult } from '../../shared/result/result-document.ts';
 import { verifyWebhookSignature } from '../../shared/webhooks/webhook-signature.ts';
+import { startReceiver } from '../support/webhook-receiver.ts';
 import { client, eventually, startServe, type ServeProcess } from './serve-process.ts';
 
 const token = 'serve-test-token-0123456789abcdef';
@@ -109,28 +109,7 @@ let clean: ExperimentResult;
 
 describe('abtest serve', () => {
   it('runs the chain over HTTP: upload, poll, summary, PDF and CSV, a signed webhook', async () => {
-    const received: { event: string; valid: boolean; body: { analysis_id: string } }[] = [];
-    let secret = '';
-    const receiver: Server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
-        const body = Buffer.concat(chunks);
-        received.push({
-          event: String(req.headers['x-abtest-event']),
-          valid: verifyWebhookSignature(
-            secret,
-            req.headers['x-abtest-signature'] as string,
-            body,
-            300,
-          ),
-          body: JSON.parse(body.toString('utf8')) as { analysis_id: string },
-        });
-        res.writeHead(204).end();
-      });
-    });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-    const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    const receiver = await startReceiver();
 
     const server = await serve('clean');
     const api = client(server.url, token);
@@ -143,11 +122,11 @@ describe('abtest serve', () => {
     ).toBe(401);
     const registered = await api<{ secret: string }>('/v1/webhooks', {
       method: 'POST',
-      body: JSON.stringify({ url: hook, experiment_id: experimentId }),
+      body: JSON.stringify({ url: receiver.url, experiment_id: experimentId }),
       headers: { 'content-type': 'application/json' },
     });
     expect(registered.status).toBe(201);
-    secret = registered.body.secret;
+    const secret = registered.body.secret;
 
     const batchIds = await uploadParts(server.url);
     const batch = await eventually('the first batch validated', async () => {
@@ -172,9 +151,20 @@ describe('abtest serve', () => {
     expect(csv.status).toBe(200);
     expect(csv.body.split('\r\n')[0]).toMatch(/^metric,type,variant,is_control,users/);
 
+    const seen = () =>
+      receiver.received.map((request) => ({
+        event: String(request.headers['x-abtest-event']),
+        valid: verifyWebhookSignature(
+          secret,
+          request.headers['x-abtest-signature'] as string,
+          request.body,
+          300,
+        ),
+        body: JSON.parse(request.body.toString('utf8')) as { analysis_id: string },
+      }));
     const hooks = await eventually('both webhooks', async () =>
-      received.some((r) => r.event === 'report.ready' && r.body.analysis_id === clean.analysis_id)
-        ? received
+      seen().some((r) => r.event === 'report.ready' && r.body.analysis_id === clean.analysis_id)
+        ? seen()
         : undefined,
     );
     expect(
@@ -186,7 +176,7 @@ describe('abtest serve', () => {
       ]),
     );
     expect(hooks.every((r) => r.valid)).toBe(true);
-    await new Promise((resolve) => receiver.close(resolve));
+    await receiver.close();
 
     expect(await server.stop('SIGTERM')).toBe(0);
     expect(server.log()).toMatch(/"message":"stopping","signal":"SIGTERM"/);

@@ -14,7 +14,7 @@ import {
 } from '../../../shared/webhooks/webhook-records.ts';
 import { verifyWebhookSignature } from '../../../shared/webhooks/webhook-signature.ts';
 import { openLocalStack, type LocalStack } from '../../support/local-stack.ts';
-import { startReceiver, type WebhookReceiver } from './webhook-receiver.ts';
+import { startReceiver, type WebhookReceiver } from '../../support/webhook-receiver.ts';
 
 let stack: LocalStack;
 const receivers: WebhookReceiver[] = [];
