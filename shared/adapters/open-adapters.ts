@@ -14,7 +14,7 @@ import { migrate } from './database/migrate.ts';
 import { openPostgresDatabase } from './database/pg-database.ts';
 import { openPgliteDatabase } from './database/pglite-database.ts';
 import type { EventBus } from './event-bus/event-bus.ts';
-import { inProcessBus } from './event-bus/in-process-bus.ts';
+import { inProcessBus, type InProcessBusOptions } from './event-bus/in-process-bus.ts';
 import { pubSubBus } from './event-bus/pubsub-bus.ts';
 
 /** The opened ports. */
@@ -30,10 +30,15 @@ export interface Adapters {
  * Opens the database (migrated), the blob store and the bus the configuration names.
  * @param config - the validated configuration
  * @param logger - the logger the bus reports to
+ * @param options - a hook the in-process bus awaits before each delivery
  * @returns the ports
  * @example const adapters = await openAdapters(loadConfig(), logger)
  */
-export async function openAdapters(config: Config, logger: Logger): Promise<Adapters> {
+export async function openAdapters(
+  config: Config,
+  logger: Logger,
+  options: Pick<InProcessBusOptions, 'beforeDelivery'> = {},
+): Promise<Adapters> {
   const db = await openDatabase(config);
   const blobs: BlobStore =
     config.storage === 'gcs'
@@ -42,7 +47,7 @@ export async function openAdapters(config: Config, logger: Logger): Promise<Adap
   const bus: EventBus =
     config.bus === 'pubsub'
       ? pubSubBus(db, { projectId: config.projectId, logger })
-      : inProcessBus(db, { logger, redeliver: config.busRedeliver });
+      : inProcessBus(db, { logger, redeliver: config.busRedeliver, ...options });
   return {
     db,
     blobs,

@@ -7,7 +7,7 @@
  * row written with the state it announces and every blob is written to a temporary name then
  * renamed.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { PubSubBus } from '../adapters/event-bus/pubsub-bus.ts';
 import { openAdapters } from '../adapters/open-adapters.ts';
@@ -22,6 +22,40 @@ import { localApiToken } from './api-token.ts';
 import { startPushDelivery } from './pubsub-push.ts';
 import { startRerunSchedule } from './rerun-schedule.ts';
 import { watchUploads } from './uploads-watcher.ts';
+
+/**
+ * Counts the requests under way. The chain's next delivery waits until there are none (or at
+ * most a quarter of a second, so a steady stream of uploads cannot starve the chain): answers
+ * come first, background work after.
+ */
+function requestGate() {
+  let active = 0;
+  let waiters: (() => void)[] = [];
+  const wake = () => {
+    const ready = waiters;
+    waiters = [];
+    for (const resolve of ready) resolve();
+  };
+  return {
+    started(res: ServerResponse) {
+      active += 1;
+      res.once('close', () => {
+        active -= 1;
+        if (active === 0) wake();
+      });
+    },
+    quiet(): Promise<void> {
+      if (active === 0) return Promise.resolve();
+      return new Promise((resolve) => {
+        const timer = setTimeout(resolve, 250);
+        waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    },
+  };
+}
 
 /** Settings of a local server beyond the configuration. */
 export interface LocalServerOptions {
@@ -55,7 +89,8 @@ export async function startLocalServer(
 ): Promise<LocalServer> {
   const token = config.apiToken ?? (await localApiToken(config.dataDir));
   const settings: Config = { ...config, apiToken: token };
-  const adapters = await openAdapters(settings, logger);
+  const requests = requestGate();
+  const adapters = await openAdapters(settings, logger, { beforeDelivery: requests.quiet });
   const deps: StageDeps = {
     db: adapters.db,
     blobs: adapters.blobs,
@@ -77,6 +112,7 @@ export async function startLocalServer(
 
   const route = createRouter(apiRoutes);
   const server: Server = createServer((req, res) => {
+    requests.started(res);
     route(deps, req, res).catch((error: unknown) => {
       logger.error('request failed', { error });
       if (!res.headersSent) res.writeHead(500).end();

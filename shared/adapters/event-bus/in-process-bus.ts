@@ -43,6 +43,11 @@ export interface InProcessBusOptions {
   readonly maxBackoffMs?: number;
   /** Seed of the shuffle used when redelivering. */
   readonly seed?: number;
+  /**
+   * Awaited before each delivery: a server lets the requests under way finish first, so the
+   * chain's work in the background does not stand in front of its answers.
+   */
+  readonly beforeDelivery?: () => Promise<void>;
 }
 
 interface ReadyDelivery {
@@ -180,6 +185,7 @@ export function inProcessBus(db: Database, options: InProcessBusOptions): InProc
         : ready;
     for (const delivery of copies) {
       if (closed) return;
+      await options.beforeDelivery?.();
       const error = await runHandler(delivery, attempts.get(delivery) ?? 1);
       if (error !== undefined && !failures.has(delivery)) failures.set(delivery, error);
     }
