@@ -61,6 +61,42 @@ export function readEventTable(
   return readTextTable(filePath, format, label, eventHeader);
 }
 
+/**
+ * The file-level checks of an upload, as cheap as they can be made: for CSV and Parquet the
+ * header (what {@link readTextTable} checks before reading rows); for NDJSON the bytes (UTF-8,
+ * no NUL) and the first record's keys, the rest of the lines being parsed, and a broken one
+ * reported, when the batch is validated. JSON arrays are parsed whole.
+ * @param filePath - where the bytes are
+ * @param format - the format the upload claimed
+ * @param label - the name the user knows the file by
+ * @param rules - the required columns and naming
+ * @throws {ValidationError} for a file error found
+ * @example await checkUploadedFile('/tmp/u.ndjson', 'ndjson', 'u.ndjson', eventHeader)
+ */
+export async function checkUploadedFile(
+  filePath: string,
+  format: SourceFormat,
+  label: string,
+  rules: HeaderRules,
+): Promise<void> {
+  if (format !== 'ndjson') {
+    await readTextTable(filePath, format, label, rules);
+    return;
+  }
+  const facts = await checkTextFile(filePath, label);
+  const text = facts.head.toString('utf8');
+  const lines = text.split('\n');
+  const complete = facts.head.length < facts.bytes ? lines.slice(0, -1) : lines;
+  const first = complete.findIndex((line) => line.trim() !== '');
+  if (first < 0) {
+    // The first record is longer than the head read: check the file whole.
+    await readTextTable(filePath, format, label, rules);
+    return;
+  }
+  const parsed = ndjsonColumns(`${'\n'.repeat(first)}${complete[first] ?? ''}\n`, label);
+  checkHeader(parsed.columns, label, rules);
+}
+
 /** What a file's header must hold and how its columns are named once read. */
 export interface HeaderRules {
   /** Columns that must be there, matched case-insensitively (give them in lower case). */

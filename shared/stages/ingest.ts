@@ -10,15 +10,17 @@ import { enqueueMessage } from '../adapters/event-bus/outbox.ts';
 import { ValidationError, isValidationError } from '../errors/errors.ts';
 import type { SourceFormat } from '../events/events-contract.ts';
 import type { RowError } from '../result/result-document.ts';
-import { readEventTable, readTextTable } from '../events/read-event-table.ts';
+import { checkUploadedFile, eventHeader } from '../events/read-event-table.ts';
 import { unitTableHeader, unitTableOptionsOf } from '../units/unit-table-options.ts';
 import { formatExtension, formatMediaType } from '../events/source-format.ts';
 import { topics } from '../messages/topics.ts';
 import {
   findBatch,
-  findBatchByIdempotencyKey,
+  findRepeatedBatch,
   insertBatch,
+  newBatchRecord,
   type BatchRecord,
+  type NewBatch,
 } from '../store/batch-records.ts';
 import { rawBatchKey } from '../store/storage-layout.ts';
 import type { StageDeps } from './stage-deps.ts';
@@ -72,27 +74,25 @@ export function batchIdFor(
 export async function ingestUpload(deps: StageDeps, upload: Upload): Promise<IngestOutcome> {
   const options = upload.options ?? {};
   const batchId = batchIdFor(upload.contentHash, options);
-  if (upload.idempotencyKey !== undefined) {
-    const keyed = await findBatchByIdempotencyKey(deps.db, upload.idempotencyKey);
-    if (keyed !== undefined) {
-      if (keyed.batch_id !== batchId) {
-        throw new ValidationError(
-          `Idempotency-Key "${upload.idempotencyKey}" was already used for different content (batch ${keyed.batch_id})`,
-          422,
-        );
-      }
-      return { batch: keyed, created: false };
-    }
+  const repeated = await findRepeatedBatch(deps.db, upload.idempotencyKey, batchId);
+  if (repeated.byKey !== undefined && repeated.byKey.batch_id !== batchId) {
+    throw new ValidationError(
+      `Idempotency-Key "${upload.idempotencyKey}" was already used for different content (batch ${repeated.byKey.batch_id})`,
+      422,
+    );
   }
-  const existing = await findBatch(deps.db, batchId);
+  const existing = repeated.byKey ?? repeated.byContent;
   if (existing !== undefined) return { batch: existing, created: false };
 
   let fileError: ValidationError | undefined;
   try {
     const unitTable = unitTableOptionsOf(options);
-    await (unitTable === undefined
-      ? readEventTable(upload.filePath, upload.format, upload.source)
-      : readTextTable(upload.filePath, upload.format, upload.source, unitTableHeader(unitTable)));
+    await checkUploadedFile(
+      upload.filePath,
+      upload.format,
+      upload.source,
+      unitTable === undefined ? eventHeader : unitTableHeader(unitTable),
+    );
   } catch (error) {
     if (!isValidationError(error)) throw error;
     fileError = error;
@@ -103,26 +103,28 @@ export async function ingestUpload(deps: StageDeps, upload: Upload): Promise<Ing
     ifAbsent: true,
     contentType: formatMediaType[upload.format],
   });
+  const fresh: NewBatch = {
+    batch_id: batchId,
+    content_hash: upload.contentHash,
+    idempotency_key: upload.idempotencyKey ?? null,
+    source: upload.source,
+    format: upload.format,
+    raw_key: rawKey,
+    byte_size: upload.byteSize,
+    options,
+    status: fileError === undefined ? 'received' : 'rejected',
+    error_message: fileError?.message ?? null,
+    errors: fileError === undefined ? [] : [fileErrorEntry(fileError)],
+  };
   const created = await deps.db.transaction(async (tx) => {
-    const inserted = await insertBatch(tx, {
-      batch_id: batchId,
-      content_hash: upload.contentHash,
-      idempotency_key: upload.idempotencyKey ?? null,
-      source: upload.source,
-      format: upload.format,
-      raw_key: rawKey,
-      byte_size: upload.byteSize,
-      options,
-      status: fileError === undefined ? 'received' : 'rejected',
-      error_message: fileError?.message ?? null,
-      errors: fileError === undefined ? [] : [fileErrorEntry(fileError)],
-    });
+    const inserted = await insertBatch(tx, fresh);
     if (inserted && fileError === undefined) {
       await enqueueMessage(tx, topics.batchReceived, { version: 1, batch_id: batchId }, batchId);
     }
     return inserted;
   });
-  const batch = await findBatch(deps.db, batchId);
+  // Inserted now: the record is what was written; else another upload of the same content won.
+  const batch = created ? newBatchRecord(fresh) : await findBatch(deps.db, batchId);
   if (batch === undefined) throw new Error(`batch ${batchId} vanished after insert`);
   if (created) {
     deps.logger.info(fileError === undefined ? 'batch received' : 'batch rejected', {

@@ -63,21 +63,27 @@ export async function findBatch(db: Queryable, batchId: string): Promise<BatchRe
 }
 
 /**
- * Reads the batch an idempotency key was first used for.
+ * The batches an upload could repeat, in one query: the one its Idempotency-Key was first used
+ * for, and the one of its content.
  * @param db - the database
- * @param key - the `Idempotency-Key` header value
- * @returns the batch, or undefined
- * @example await findBatchByIdempotencyKey(db, 'upload-2026-11-26')
+ * @param key - the `Idempotency-Key`, if any
+ * @param batchId - the batch id of the content
+ * @returns the batch of the key and the batch of the content (either may be undefined)
+ * @example await findRepeatedBatch(db, 'upload-1', 'b_0123456789abcdef01234567')
  */
-export async function findBatchByIdempotencyKey(
+export async function findRepeatedBatch(
   db: Queryable,
-  key: string,
-): Promise<BatchRecord | undefined> {
+  key: string | undefined,
+  batchId: string,
+): Promise<{ readonly byKey?: BatchRecord; readonly byContent?: BatchRecord }> {
   const result = await db.query<BatchRecord>(
-    `SELECT ${columns} FROM ingest_batches WHERE idempotency_key = $1`,
-    [key],
+    `SELECT ${columns} FROM ingest_batches WHERE batch_id = $1 OR idempotency_key = $2`,
+    [batchId, key ?? null],
   );
-  return result.rows[0];
+  return {
+    byKey: result.rows.find((row) => key !== undefined && row.idempotency_key === key),
+    byContent: result.rows.find((row) => row.batch_id === batchId),
+  };
 }
 
 /**
@@ -120,6 +126,25 @@ export interface BatchOutcome {
   readonly errors: readonly RowError[];
   readonly error_message: string | null;
   readonly rejections_key: string | null;
+}
+
+/**
+ * The record of a batch just inserted, without reading it back.
+ * @param batch - what was inserted
+ * @returns the record as `findBatch` would return it
+ * @example newBatchRecord(fresh).status // 'received'
+ */
+export function newBatchRecord(batch: NewBatch): BatchRecord {
+  return {
+    ...batch,
+    rows_read: null,
+    accepted: null,
+    rejected: null,
+    duplicates: null,
+    errors: batch.errors ?? [],
+    error_message: batch.error_message ?? null,
+    rejections_key: null,
+  };
 }
 
 /**

@@ -241,6 +241,34 @@ describe('file errors met at each stage', () => {
     expect((await curatedKeys()).filter((key) => key.includes('exp-ragged'))).toEqual([]);
   });
 
+  it('validate rejects NDJSON broken after its first record, naming the line', async () => {
+    const record = (user: string) =>
+      JSON.stringify({
+        user_id: user,
+        experiment_id: 'exp-ndjson',
+        variant: 'a',
+        event_type: 'exposure',
+        timestamp: '2026-01-01T00:00:00Z',
+      });
+    const text = `${record('u1')}\n${record('u2')}\n{"user_id": "u3",\n`;
+    const outcome = await ingest('broken-later.ndjson', text);
+    expect(outcome.batch.status).toBe('received');
+    await validateBatch(deps, outcome.batch.batch_id);
+    const batch = await findBatch(deps.db, outcome.batch.batch_id);
+    expect(batch?.status).toBe('rejected');
+    expect(batch?.error_message).toMatch(/^broken-later\.ndjson: line 3: broken JSON/);
+    expect(batch?.errors[0]?.line).toBe(3);
+  });
+
+  it('ingest rejects NDJSON whose first record misses a required column', async () => {
+    const text = `${JSON.stringify({ user_id: 'u1', variant: 'a' })}\n`;
+    const outcome = await ingest('missing.ndjson', text);
+    expect(outcome.batch.status).toBe('rejected');
+    expect(outcome.fileError?.message).toMatch(
+      /missing required columns "experiment_id", "event_type", "timestamp"/,
+    );
+  });
+
   it('keeps the raw upload byte for byte', async () => {
     const text = `\uFEFF${header}\r\n${row(0, 'exp-raw')}\r\n`;
     const outcome = await ingest('raw.csv', text);
