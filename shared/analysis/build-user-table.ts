@@ -88,7 +88,7 @@ export async function buildUserFrame(
   const frame = await users
     .select(...plan.output)
     .sort('user_id')
-    .collect();
+    .collect({ streaming: true });
   return {
     frame,
     excludedMultipleVariants: exposures.height - exposed.height,
