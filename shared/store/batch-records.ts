@@ -8,7 +8,7 @@ import { batchSummarySchema, type BatchSummary, type RowError } from '../result/
 export type BatchStatus = BatchSummary['status'];
 
 /** A batch as stored. */
-export interface BatchRecord {
+export interface BatchRecord extends Omit<BatchOutcome, 'status'> {
   readonly batch_id: string;
   readonly content_hash: string;
   readonly idempotency_key: string | null;
@@ -18,13 +18,6 @@ export interface BatchRecord {
   readonly byte_size: number;
   readonly options: Readonly<Record<string, unknown>>;
   readonly status: BatchStatus;
-  readonly rows_read: number | null;
-  readonly accepted: number | null;
-  readonly rejected: number | null;
-  readonly duplicates: number | null;
-  readonly errors: readonly RowError[];
-  readonly error_message: string | null;
-  readonly rejections_key: string | null;
 }
 
 /** A new batch. */

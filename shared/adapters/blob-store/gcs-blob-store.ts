@@ -26,39 +26,45 @@ export function gcsBlobStore(options: StorageOptions = {}): BlobStore {
     client ??= new Storage(options);
     return client.bucket(bucket).file(key);
   };
-  const refusedAsExisting = (error: unknown) =>
-    (error as { code?: number }).code === preconditionFailed;
+  /**
+   * Sends an object with the `ifAbsent` precondition when asked; a refused precondition means
+   * the object already exists and answers false.
+   */
+  const send = async (
+    writeOptions: { contentType?: string; ifAbsent?: boolean },
+    put: (options: {
+      resumable: false;
+      contentType?: string;
+      preconditionOpts?: { ifGenerationMatch: number };
+    }) => Promise<unknown>,
+  ): Promise<boolean> => {
+    try {
+      await put({
+        resumable: false,
+        contentType: writeOptions.contentType,
+        ...(writeOptions.ifAbsent === true ? { preconditionOpts: { ifGenerationMatch: 0 } } : {}),
+      });
+      return true;
+    } catch (error) {
+      const refusedAsExisting = (error as { code?: number }).code === preconditionFailed;
+      if (writeOptions.ifAbsent === true && refusedAsExisting) return false;
+      throw error;
+    }
+  };
   const cacheDir = path.join(os.tmpdir(), 'abtest-gcs-cache');
 
   return {
     async write(bucket, key, data, writeOptions = {}) {
-      try {
-        await file(bucket, key).save(data, {
-          resumable: false,
-          contentType: writeOptions.contentType,
-          ...(writeOptions.ifAbsent === true ? { preconditionOpts: { ifGenerationMatch: 0 } } : {}),
-        });
-        return true;
-      } catch (error) {
-        if (writeOptions.ifAbsent === true && refusedAsExisting(error)) return false;
-        throw error;
-      }
+      const target = file(bucket, key);
+      return send(writeOptions, (sendOptions) => target.save(data, sendOptions));
     },
     async upload(localPath, bucket, key, writeOptions = {}) {
       assertSafeLocation(bucket, key);
       client ??= new Storage(options);
-      try {
-        await client.bucket(bucket).upload(localPath, {
-          destination: key,
-          resumable: false,
-          contentType: writeOptions.contentType,
-          ...(writeOptions.ifAbsent === true ? { preconditionOpts: { ifGenerationMatch: 0 } } : {}),
-        });
-        return true;
-      } catch (error) {
-        if (writeOptions.ifAbsent === true && refusedAsExisting(error)) return false;
-        throw error;
-      }
+      const target = client.bucket(bucket);
+      return send(writeOptions, (sendOptions) =>
+        target.upload(localPath, { destination: key, ...sendOptions }),
+      );
     },
     async read(bucket, key) {
       const [contents] = await file(bucket, key).download();
