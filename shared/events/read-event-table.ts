@@ -4,13 +4,15 @@
  * way back from a record to its line. File errors (DESIGN.md "Events contract") are thrown
  * here, before anything is parsed row by row.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import pl from 'nodejs-polars';
 import { ValidationError } from '../errors/errors.ts';
 import { csvRecordLines, parseCsvHeader } from './csv-records.ts';
 import { canonicalColumnName, requiredColumns, type SourceFormat } from './events-contract.ts';
 import { jsonArrayColumns, ndjsonColumns, type TextColumns } from './json-events.ts';
-import { checkTextFile } from './text-file-check.ts';
+import { checkTextFile, type TextFileFacts, type TextSource } from './text-file-check.ts';
 
 /**
  * The record index column added to every table. It has an upper-case letter, so it never
@@ -66,7 +68,7 @@ export function readEventTable(
  * header (what {@link readTextTable} checks before reading rows); for NDJSON the bytes (UTF-8,
  * no NUL) and the first record's keys, the rest of the lines being parsed, and a broken one
  * reported, when the batch is validated. JSON arrays are parsed whole.
- * @param filePath - where the bytes are
+ * @param source - the file, or the upload's bytes when it is held in memory
  * @param format - the format the upload claimed
  * @param label - the name the user knows the file by
  * @param rules - the required columns and naming
@@ -74,27 +76,50 @@ export function readEventTable(
  * @example await checkUploadedFile('/tmp/u.ndjson', 'ndjson', 'u.ndjson', eventHeader)
  */
 export async function checkUploadedFile(
-  filePath: string,
+  source: TextSource,
   format: SourceFormat,
   label: string,
   rules: HeaderRules,
 ): Promise<void> {
-  if (format !== 'ndjson') {
-    await readTextTable(filePath, format, label, rules);
+  if (format === 'ndjson') {
+    const facts = await checkTextFile(source, label);
+    const record = firstNdjsonRecord(facts);
+    if (record !== undefined) {
+      checkHeader(ndjsonColumns(record, label).columns, label, rules);
+      return;
+    }
+  }
+  // Read as a table: from the file, or from the bytes written to one for polars.
+  if (typeof source === 'string') {
+    await readTextTable(source, format, label, rules);
     return;
   }
-  const facts = await checkTextFile(filePath, label);
-  const text = facts.head.toString('utf8');
-  const lines = text.split('\n');
-  const complete = facts.head.length < facts.bytes ? lines.slice(0, -1) : lines;
-  const first = complete.findIndex((line) => line.trim() !== '');
-  if (first < 0) {
-    // The first record is longer than the head read: check the file whole.
-    await readTextTable(filePath, format, label, rules);
-    return;
+  const scratch = await mkdtemp(path.join(os.tmpdir(), 'abtest-check-'));
+  try {
+    const file = path.join(scratch, `upload.${format}`);
+    await writeFile(file, source);
+    await readTextTable(file, format, label, rules);
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
   }
-  const parsed = ndjsonColumns(`${'\n'.repeat(first)}${complete[first] ?? ''}\n`, label);
-  checkHeader(parsed.columns, label, rules);
+}
+
+/**
+ * The first non-blank line of an NDJSON head, preceded by as many newlines as came before it
+ * (so errors name its line), when the head holds it whole.
+ */
+function firstNdjsonRecord(facts: TextFileFacts): string | undefined {
+  const { head } = facts;
+  let start = 0;
+  for (let line = 0; start < head.length; line += 1) {
+    const newline = head.indexOf(0x0a, start);
+    if (newline < 0 && head.length < facts.bytes) return undefined;
+    const end = newline < 0 ? head.length : newline;
+    const text = head.toString('utf8', start, end);
+    if (text.trim() !== '') return `${'\n'.repeat(line)}${text}\n`;
+    start = end + 1;
+  }
+  return undefined;
 }
 
 /** What a file's header must hold and how its columns are named once read. */

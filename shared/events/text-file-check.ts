@@ -1,7 +1,7 @@
 /**
  * The checks a text upload must pass before it is parsed: UTF-8 throughout, no NUL bytes
  * (binary content), not empty. One streaming pass in large chunks, so a file of gigabytes is
- * checked without being held in memory.
+ * checked without being held in memory; an upload already in memory is checked where it is.
  */
 import { createReadStream } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
@@ -19,22 +19,34 @@ export interface TextFileFacts {
 const headBytes = 1024 * 1024;
 const quote = 0x22;
 
+/** Text to check: a file's path, or the bytes themselves. */
+export type TextSource = string | Buffer;
+
+/** The bytes of a source from `start` to `end` (inclusive), in large pieces. */
+function piecesOf(source: TextSource, start = 0, end = Infinity): AsyncIterable<Buffer> | Buffer[] {
+  if (typeof source !== 'string') return [source.subarray(start, end + 1)];
+  return createReadStream(source, {
+    start,
+    ...(end === Infinity ? {} : { end }),
+    highWaterMark: 4 * 1024 * 1024,
+  }) as AsyncIterable<Buffer>;
+}
+
 /**
  * Checks that a file is non-empty UTF-8 text without NUL bytes.
- * @param filePath - the file
+ * @param source - the file, or its bytes
  * @param label - the name the user knows the file by, used in error messages
  * @returns size, whether it holds quotes, and its first bytes
  * @throws {ValidationError} naming the file, the line and column, and the problem
  * @example const facts = await checkTextFile('/tmp/events.csv', 'events.csv')
  */
-export async function checkTextFile(filePath: string, label: string): Promise<TextFileFacts> {
+export async function checkTextFile(source: TextSource, label: string): Promise<TextFileFacts> {
   let offset = 0;
   let carry = Buffer.alloc(0);
   let hasQuote = false;
   const headParts: Buffer[] = [];
   let headLength = 0;
-  const stream = createReadStream(filePath, { highWaterMark: 4 * 1024 * 1024 });
-  for await (const piece of stream as AsyncIterable<Buffer>) {
+  for await (const piece of piecesOf(source)) {
     if (headLength < headBytes) {
       headParts.push(piece.subarray(0, headBytes - headLength));
       headLength += Math.min(piece.length, headBytes - headLength);
@@ -43,22 +55,20 @@ export async function checkTextFile(filePath: string, label: string): Promise<Te
     const chunkStart = offset - carry.length;
     const nul = chunk.indexOf(0);
     if (nul >= 0) {
-      stream.destroy();
-      throw await positionedError(filePath, label, chunkStart + nul, 'binary content (a NUL byte)');
+      throw await positionedError(source, label, chunkStart + nul, 'binary content (a NUL byte)');
     }
     if (!hasQuote && chunk.indexOf(quote) >= 0) hasQuote = true;
     const end = completeCharactersEnd(chunk);
     if (!isUtf8(chunk.subarray(0, end))) {
-      stream.destroy();
       const bad = chunkStart + firstInvalidUtf8(chunk.subarray(0, end));
-      throw await positionedError(filePath, label, bad, 'bytes that are not UTF-8 text');
+      throw await positionedError(source, label, bad, 'bytes that are not UTF-8 text');
     }
     carry = Buffer.from(chunk.subarray(end));
     offset += piece.length;
   }
   if (carry.length > 0) {
     throw await positionedError(
-      filePath,
+      source,
       label,
       offset - carry.length,
       'bytes that are not UTF-8 text (truncated character)',
@@ -66,10 +76,19 @@ export async function checkTextFile(filePath: string, label: string): Promise<Te
   }
   const withBom = Buffer.concat(headParts);
   const head = hasBom(withBom) ? withBom.subarray(3) : withBom;
-  if (head.toString('utf8').trim() === '') {
+  if (isBlank(head)) {
     throw new ValidationError(`${label}: the file is empty`, 400);
   }
   return { bytes: offset, hasQuote, head };
+}
+
+/** Whether text holds nothing but white space, decoding it only when a non-ASCII byte comes first. */
+function isBlank(text: Buffer): boolean {
+  for (const byte of text) {
+    if (byte >= 0x80) return text.toString('utf8').trim() === '';
+    if (byte !== 0x20 && (byte < 0x09 || byte > 0x0d)) return false;
+  }
+  return true;
 }
 
 function hasBom(buffer: Buffer): boolean {
@@ -109,8 +128,8 @@ function firstInvalidUtf8(chunk: Buffer): number {
   return chunk.length;
 }
 
-async function positionedError(filePath: string, label: string, offset: number, problem: string) {
-  const { line, column } = await lineAndColumnAt(filePath, offset);
+async function positionedError(source: TextSource, label: string, offset: number, problem: string) {
+  const { line, column } = await lineAndColumnAt(source, offset);
   return new ValidationError(`${label}: line ${line}, column ${column}: ${problem}`, 400, { line });
 }
 
@@ -119,13 +138,12 @@ async function positionedError(filePath: string, label: string, offset: number, 
  * valid UTF-8 (the offset is the first bad byte), so the column counts characters, as an
  * editor shows it, and a leading BOM is not one.
  */
-async function lineAndColumnAt(filePath: string, offset: number) {
+async function lineAndColumnAt(source: TextSource, offset: number) {
   let line = 1;
   let lineStart = 0;
   let position = 0;
-  const stream = createReadStream(filePath, { end: Math.max(0, offset - 1) });
   if (offset > 0) {
-    for await (const piece of stream as AsyncIterable<Buffer>) {
+    for await (const piece of piecesOf(source, 0, offset - 1)) {
       let index = piece.indexOf(0x0a);
       while (index >= 0) {
         line += 1;
@@ -134,14 +152,11 @@ async function lineAndColumnAt(filePath: string, offset: number) {
       }
       position += piece.length;
     }
-  } else {
-    stream.destroy();
   }
   let characters = 0;
   if (offset > lineStart) {
-    const before = createReadStream(filePath, { start: lineStart, end: offset - 1 });
     let first = true;
-    for await (const piece of before as AsyncIterable<Buffer>) {
+    for await (const piece of piecesOf(source, lineStart, offset - 1)) {
       const text = piece.toString('latin1');
       // Every byte that does not continue a character starts one.
       characters += text.length - (text.match(/[\x80-\xbf]/g)?.length ?? 0);

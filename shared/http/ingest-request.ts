@@ -1,7 +1,8 @@
 /**
  * `POST /v1/ingest/events`: an events file as the body (CSV, NDJSON, JSON array or Parquet by
  * Content-Type) or as the `file` part of `multipart/form-data` (`curl -F file=@events.csv`).
- * The body is streamed to disk, never buffered whole; past the configured size it is a 413.
+ * A body of up to 8 MiB is held in memory, a larger one streamed to a temporary file; past the
+ * configured size it is a 413.
  * Answers 202 for a new batch, 200 for a repeat (same content or same Idempotency-Key), 4xx
  * with the file error for a file rejected whole, 415 for a type abtest does not read.
  */
@@ -20,7 +21,7 @@ import { ingestUpload } from '../stages/ingest.ts';
 import type { StageDeps } from '../stages/stage-deps.ts';
 import type { BatchRecord } from '../store/batch-records.ts';
 import { requestBody, sendError, sendJson } from './http-json.ts';
-import { spoolBody, type SpooledBody } from './spool-body.ts';
+import { receiveBody, type ReceivedBody } from './receive-body.ts';
 
 const idempotencyKeyPattern = /^[\x21-\x7e]{1,200}$/;
 
@@ -52,16 +53,16 @@ export async function handleIngestRequest(
     req.resume();
     return;
   }
-  let spooled: SpooledBody | undefined;
+  let received: ReceivedBody | undefined;
   try {
     const upload = await receiveUpload(req, deps.config.maxUploadBytes);
-    spooled = upload.spooled;
+    received = upload.body;
     const outcome = await ingestUpload(deps, {
-      filePath: upload.spooled.filePath,
+      content: upload.body.content,
       source: upload.source,
       format: upload.format,
-      contentHash: upload.spooled.sha256,
-      byteSize: upload.spooled.bytes,
+      contentHash: upload.body.sha256,
+      byteSize: upload.body.bytes,
       ...(key === undefined ? {} : { idempotencyKey: key }),
     });
     const body = batchResponse(outcome.batch);
@@ -77,7 +78,7 @@ export async function handleIngestRequest(
     req.resume();
     sendError(res, error.httpStatus, error.message);
   } finally {
-    await spooled?.discard();
+    await received?.discard();
   }
 }
 
@@ -106,7 +107,7 @@ export function batchResponse(batch: BatchRecord) {
 }
 
 interface ReceivedUpload {
-  readonly spooled: SpooledBody;
+  readonly body: ReceivedBody;
   readonly format: SourceFormat;
   readonly source: string;
 }
@@ -123,12 +124,12 @@ async function receiveUpload(req: IncomingMessage, maxBytes: number): Promise<Re
       415,
     );
   }
-  const spooled = await spoolBody(requestBody(req), maxBytes, `upload.${formatExtension[format]}`);
-  if (spooled.bytes === 0) {
-    await spooled.discard();
+  const body = await receiveBody(requestBody(req), maxBytes, `upload.${formatExtension[format]}`);
+  if (body.bytes === 0) {
+    await body.discard();
     throw new ValidationError('the request body is empty', 400);
   }
-  return { spooled, format, source: `upload.${formatExtension[format]}` };
+  return { body, format, source: `upload.${formatExtension[format]}` };
 }
 
 function receiveMultipart(
@@ -168,13 +169,11 @@ function receiveMultipart(
         pending.catch(() => undefined);
         return;
       }
-      pending = spoolBody(stream, maxBytes, `upload.${formatExtension[format]}`).then(
-        (spooled) => ({
-          spooled,
-          format,
-          source: fileName,
-        }),
-      );
+      pending = receiveBody(stream, maxBytes, `upload.${formatExtension[format]}`).then((body) => ({
+        body,
+        format,
+        source: fileName,
+      }));
       pending.catch(() => stream.resume());
     });
     parser.on('error', (error: Error) =>

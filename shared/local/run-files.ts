@@ -77,7 +77,7 @@ export async function runFiles(
     onStage(`reading ${file.path}`);
     const { sha256, bytes } = await hashFile(file.path);
     const outcome = await ingestUpload(deps, {
-      filePath: file.path,
+      content: file.path,
       source: file.path,
       format: formatFromFileName(file.path) ?? 'csv',
       contentHash: sha256,

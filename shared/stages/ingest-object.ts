@@ -57,7 +57,7 @@ export async function ingestStorageObject(
   const filePath = await deps.blobs.localFile(object.bucket, object.name);
   const { sha256, bytes } = await hashFile(filePath);
   await ingestUpload(deps, {
-    filePath,
+    content: filePath,
     source: `gs://${object.bucket}/${object.name}`,
     format,
     contentHash: sha256,

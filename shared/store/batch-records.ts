@@ -2,6 +2,7 @@
  * The `ingest_batches` table: one row per upload, from receipt to validation.
  */
 import type { Queryable } from '../adapters/database/database.ts';
+import type { OutboxMessage } from '../adapters/event-bus/outbox.ts';
 import type { SourceFormat } from '../events/events-contract.ts';
 import { batchSummarySchema, type BatchSummary, type RowError } from '../result/result-document.ts';
 
@@ -80,33 +81,69 @@ export async function findRepeatedBatch(
 }
 
 /**
- * Inserts a batch unless its id exists already.
- * @param tx - the transaction
- * @param batch - the new batch
- * @returns true when inserted, false when it existed
- * @example await insertBatch(tx, batch)
+ * Inserts batches in one statement, each unless its id or its Idempotency-Key is taken (by a
+ * stored batch or by an earlier one of the same call), and with each batch inserted its
+ * message into the outbox: one statement, so both are written or neither.
+ * @param db - the database or a transaction
+ * @param batches - the new batches
+ * @param announce - the message announcing a batch, if any
+ * @returns for each batch, in order, whether it was inserted
+ * @example const [inserted] = await insertBatches(db, [batch], () => undefined)
  */
-export async function insertBatch(tx: Queryable, batch: NewBatch): Promise<boolean> {
-  const result = await tx.query(
-    `INSERT INTO ingest_batches (batch_id, content_hash, idempotency_key, source, format, raw_key,
-       byte_size, options, status, error_message, errors)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-     ON CONFLICT DO NOTHING`,
+export async function insertBatches(
+  db: Queryable,
+  batches: readonly NewBatch[],
+  announce: (batch: NewBatch) => OutboxMessage | undefined,
+): Promise<boolean[]> {
+  const column = <T>(pick: (batch: NewBatch) => T) => batches.map(pick);
+  const messages = batches.map((batch) => ({ batch_id: batch.batch_id, message: announce(batch) }));
+  const announced = messages.filter(
+    (entry): entry is { batch_id: string; message: OutboxMessage } => entry.message !== undefined,
+  );
+  const result = await db.query<{ batch_id: string; idempotency_key: string | null }>(
+    `WITH inserted AS (
+       INSERT INTO ingest_batches (batch_id, content_hash, idempotency_key, source, format,
+         raw_key, byte_size, options, status, error_message, errors)
+       SELECT b.batch_id, b.content_hash, b.idempotency_key, b.source, b.format, b.raw_key,
+         b.byte_size, b.options::jsonb, b.status, b.error_message, b.errors::jsonb
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+         $7::float8[], $8::text[], $9::text[], $10::text[], $11::text[])
+         AS b(batch_id, content_hash, idempotency_key, source, format, raw_key, byte_size,
+           options, status, error_message, errors)
+       ON CONFLICT DO NOTHING
+       RETURNING batch_id, idempotency_key
+     ), announced AS (
+       INSERT INTO outbox_messages (message_id, topic, payload)
+       SELECT m.message_id, m.topic, m.payload::jsonb
+       FROM unnest($12::text[], $13::text[], $14::text[], $15::text[])
+         AS m(batch_id, message_id, topic, payload)
+       WHERE m.batch_id IN (SELECT batch_id FROM inserted)
+       ON CONFLICT (message_id) DO NOTHING
+     )
+     SELECT batch_id, idempotency_key FROM inserted`,
     [
-      batch.batch_id,
-      batch.content_hash,
-      batch.idempotency_key,
-      batch.source,
-      batch.format,
-      batch.raw_key,
-      batch.byte_size,
-      JSON.stringify(batch.options),
-      batch.status,
-      batch.error_message ?? null,
-      JSON.stringify(batch.errors ?? []),
+      column((b) => b.batch_id),
+      column((b) => b.content_hash),
+      column((b) => b.idempotency_key),
+      column((b) => b.source),
+      column((b) => b.format),
+      column((b) => b.raw_key),
+      column((b) => b.byte_size),
+      column((b) => JSON.stringify(b.options)),
+      column((b) => b.status),
+      column((b) => b.error_message ?? null),
+      column((b) => JSON.stringify(b.errors ?? [])),
+      announced.map((entry) => entry.batch_id),
+      announced.map((entry) => entry.message.message_id),
+      announced.map((entry) => entry.message.topic),
+      announced.map((entry) => JSON.stringify(entry.message.payload)),
     ],
   );
-  return result.rowCount > 0;
+  // A returned row is the first batch of the call with its id and key; later equal ones lost.
+  const identity = (row: Pick<NewBatch, 'batch_id' | 'idempotency_key'>) =>
+    JSON.stringify([row.batch_id, row.idempotency_key]);
+  const inserted = new Set(result.rows.map(identity));
+  return batches.map((batch) => inserted.delete(identity(batch)));
 }
 
 /** What validation concluded about a batch. */

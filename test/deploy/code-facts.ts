@@ -99,14 +99,16 @@ async function listFiles(dir: string): Promise<string[]> {
 }
 
 /**
- * The topics written to the outbox: `enqueueMessage(tx, topics.<key>, ...)` in shared/.
+ * The topics written to the outbox: `enqueueMessage(tx, topics.<key>, ...)` (or `outboxMessage(topics.<key>, ...)`) in shared/.
  * @returns topic names, sorted
  */
 export async function enqueuedTopics(): Promise<string[]> {
   const found = new Set<string>();
   for (const file of await listFiles(path.join(repoRoot, 'shared'))) {
     const text = await readFile(file, 'utf8');
-    for (const match of text.matchAll(/enqueueMessage\(\s*\w+,\s*topics\.(\w+)/g)) {
+    for (const match of text.matchAll(
+      /(?:enqueueMessage\(\s*\w+,\s*|outboxMessage\(\s*)topics\.(\w+)/g,
+    )) {
       const topic = (topics as Record<string, string>)[match[1]];
       if (topic === undefined) throw new Error(`${file}: unknown topics.${match[1]}`);
       found.add(topic);

@@ -60,7 +60,7 @@ beforeAll(async () => {
   await writeGeneratedFile(file, 'csv', generateEvents(options, emptyTruth(options)));
   const { sha256, bytes } = await hashFile(file);
   await ingestUpload(stack.deps, {
-    filePath: file,
+    content: file,
     source: 'events.csv',
     format: 'csv',
     contentHash: sha256,

@@ -61,8 +61,8 @@ export function localBlobStore(root: string): BlobStore {
 
   return {
     async write(bucket, key, data, options = {}) {
+      // No look before writing: the data is in memory, and `publish` refuses an existing object.
       const target = fileOf(bucket, key);
-      if (options.ifAbsent === true && (await exists(bucket, key))) return false;
       await mkdir(path.dirname(target), { recursive: true });
       const temporary = temporaryBeside(target);
       await writeFile(temporary, data);

@@ -41,6 +41,22 @@ export async function enqueueMessage<T extends Topic>(
 }
 
 /**
+ * A message as an outbox row, for a statement that writes it together with its state.
+ * @param topic - where it goes
+ * @param payload - its JSON body
+ * @param key - the deduplication key: the same (topic, key) is one message
+ * @returns the row to insert
+ * @example outboxMessage(topics.batchReceived, { version: 1, batch_id }, batch_id)
+ */
+export function outboxMessage<T extends Topic>(
+  topic: T,
+  payload: TopicPayloads[T],
+  key: string,
+): OutboxMessage {
+  return { message_id: `${topic}:${key}`, topic, payload };
+}
+
+/**
  * Reads messages not yet sent, oldest first.
  * @param db - the database
  * @param limit - at most this many

@@ -47,7 +47,7 @@ async function ingest(name: string, content: string) {
   const format = formatFromFileName(name);
   if (format === undefined) throw new Error(name);
   return ingestUpload(deps, {
-    filePath,
+    content: filePath,
     source: name,
     format,
     contentHash: sha256,
