@@ -24,34 +24,37 @@ import { startRerunSchedule } from './rerun-schedule.ts';
 import { watchUploads } from './uploads-watcher.ts';
 
 /**
- * Counts the requests under way. The chain's next delivery waits until there are none (or at
- * most a quarter of a second, so a steady stream of uploads cannot starve the chain): answers
- * come first, background work after.
+ * Keeps the chain's background work from standing in front of answers. The chain's next
+ * delivery waits until no request is under way and none has started for {@link idleMs}, so a
+ * burst of uploads is answered first and validated after; a steady stream that never leaves
+ * such a gap still lets one delivery through every {@link maxWaitMs}, so the chain is never
+ * starved.
  */
-function requestGate() {
+function requestGate(idleMs = 50, maxWaitMs = 2000) {
   let active = 0;
-  let waiters: (() => void)[] = [];
-  const wake = () => {
-    const ready = waiters;
-    waiters = [];
-    for (const resolve of ready) resolve();
-  };
+  let lastActivity = 0;
   return {
     started(res: ServerResponse) {
       active += 1;
+      lastActivity = performance.now();
       res.once('close', () => {
         active -= 1;
-        if (active === 0) wake();
+        lastActivity = performance.now();
       });
     },
     quiet(): Promise<void> {
-      if (active === 0) return Promise.resolve();
+      const deadline = performance.now() + maxWaitMs;
       return new Promise((resolve) => {
-        const timer = setTimeout(resolve, 250);
-        waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
+        const check = () => {
+          const now = performance.now();
+          const idleFor = active === 0 ? now - lastActivity : 0;
+          if (idleFor >= idleMs || now >= deadline) {
+            resolve();
+            return;
+          }
+          setTimeout(check, Math.min(idleMs - idleFor, deadline - now));
+        };
+        check();
       });
     },
   };

@@ -15,7 +15,6 @@ import type { Database } from '../database/database.ts';
 import { randomSource } from '../../random/random-source.ts';
 import type { EventBus, MessageHandler } from './event-bus.ts';
 import { backoffMs, deliveryPolicy } from './event-bus.ts';
-import { unsentMessages } from './outbox.ts';
 
 /** A delivery that failed five times. */
 export interface DeadLetter {
@@ -44,8 +43,9 @@ export interface InProcessBusOptions {
   /** Seed of the shuffle used when redelivering. */
   readonly seed?: number;
   /**
-   * Awaited before each delivery: a server lets the requests under way finish first, so the
-   * chain's work in the background does not stand in front of its answers.
+   * Awaited before each delivery and each round of the bus's bookkeeping: a server lets the
+   * requests under way finish first, so the chain's work in the background does not stand in
+   * front of its answers.
    */
   readonly beforeDelivery?: () => Promise<void>;
 }
@@ -79,25 +79,31 @@ export function inProcessBus(db: Database, options: InProcessBusOptions): InProc
   let closed = false;
   let timer: NodeJS.Timeout | undefined;
 
+  /**
+   * Moves unsent outbox messages to one delivery per subscription of their topic, a few
+   * hundred per statement. A message of a topic nobody subscribes to yet waits for one.
+   */
   const fanOut = async (): Promise<void> => {
+    const routes = [...subscriptions].map(([name, entry]) => ({ name, topic: entry.topic }));
+    if (routes.length === 0) return;
+    const limit = 500;
     for (;;) {
-      const messages = await unsentMessages(db, 200);
-      if (messages.length === 0) return;
-      for (const message of messages) {
-        const targets = [...subscriptions].filter(([, entry]) => entry.topic === message.topic);
-        await db.transaction(async (tx) => {
-          for (const [name] of targets) {
-            await tx.query(
-              `INSERT INTO bus_deliveries (message_id, subscription) VALUES ($1, $2)
-               ON CONFLICT DO NOTHING`,
-              [message.message_id, name],
-            );
-          }
-          await tx.query('UPDATE outbox_messages SET sent_at = now() WHERE message_id = $1', [
-            message.message_id,
-          ]);
-        });
-      }
+      const moved = await db.query(
+        `WITH due AS (
+           SELECT message_id, topic FROM outbox_messages
+           WHERE sent_at IS NULL AND topic = ANY($1)
+           ORDER BY created_at, message_id LIMIT $3
+         ), fanned AS (
+           INSERT INTO bus_deliveries (message_id, subscription)
+           SELECT due.message_id, route.name
+           FROM due JOIN unnest($1::text[], $2::text[]) AS route(topic, name) USING (topic)
+           ON CONFLICT DO NOTHING
+         )
+         UPDATE outbox_messages SET sent_at = now()
+         WHERE message_id IN (SELECT message_id FROM due)`,
+        [routes.map((route) => route.topic), routes.map((route) => route.name), limit],
+      );
+      if (moved.rowCount < limit) return;
     }
   };
 
@@ -197,12 +203,13 @@ export function inProcessBus(db: Database, options: InProcessBusOptions): InProc
   const drain = async (): Promise<void> => {
     do {
       dirty = false;
-      await fanOut();
       for (;;) {
+        // The bus's own statements wait too: a burst of uploads is answered first.
+        await options.beforeDelivery?.();
+        await fanOut();
         const ready = await readyDeliveries();
         if (ready.length === 0 || closed) break;
         await deliverAll(redeliver > 1 ? ready : ready.slice(0, 1));
-        await fanOut();
       }
     } while (dirty && !closed);
   };
@@ -211,12 +218,13 @@ export function inProcessBus(db: Database, options: InProcessBusOptions): InProc
     const result = await db.query<{ wait_ms: number | null; unsent: number }>(
       `SELECT (SELECT EXTRACT(EPOCH FROM (min(next_attempt_at) - now())) * 1000
                  FROM bus_deliveries WHERE status = 'pending' AND subscription = ANY($1))::float8 AS wait_ms,
-              (SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL)::int AS unsent`,
-      [[...subscriptions.keys()]],
+              (SELECT count(*) FROM outbox_messages
+                 WHERE sent_at IS NULL AND topic = ANY($2))::int AS unsent`,
+      [[...subscriptions.keys()], [...new Set([...subscriptions.values()].map((s) => s.topic))]],
     );
     const row = result.rows[0];
     if (row === undefined) return undefined;
-    if (row.unsent > 0 && subscriptions.size > 0) return 0;
+    if (row.unsent > 0) return 0;
     return row.wait_ms === null ? undefined : Math.max(0, row.wait_ms);
   };
 
