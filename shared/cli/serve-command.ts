@@ -3,6 +3,7 @@
  * the whole local stack in one process until SIGTERM or Ctrl-C.
  */
 import { parseArgs } from 'node:util';
+import v8 from 'node:v8';
 import { ConfigError, loadConfig } from '../config/load-config.ts';
 import { durationMs } from '../local/rerun-schedule.ts';
 import { startLocalServer } from '../local/local-server.ts';
@@ -57,6 +58,11 @@ export async function serveCommand(args: readonly string[]): Promise<number> {
     throw error;
   }
   const logger = createLogger({ level: config.logLevel });
+  // PGlite's WebAssembly stays on V8's baseline compiler (Liftoff). Left to tier up, V8
+  // recompiles PGlite's hot functions with TurboFan on background threads while uploads arrive:
+  // on two cores that compiling took a third of the CPU in the first seconds under load and
+  // cost a quarter of the upload rate (`npm run bench`). Set before PGlite compiles its module.
+  v8.setFlagsFromString('--liftoff-only');
   const server = await startLocalServer(config, logger, {
     host: values.host,
     ...(rerunEveryMs === undefined ? {} : { rerunEveryMs }),
