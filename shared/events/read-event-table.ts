@@ -89,7 +89,8 @@ export async function checkUploadedFile(
       return;
     }
   }
-  // Read as a table: from the file, or from the bytes written to one for polars.
+  // Another format, or an NDJSON first record longer than the head: read it as a table, from
+  // the file or from the bytes written to one for polars.
   if (typeof source === 'string') {
     await readTextTable(source, format, label, rules);
     return;
