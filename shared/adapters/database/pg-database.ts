@@ -35,7 +35,17 @@ export function databaseOverPool(pool: pg.Pool): Database {
   };
   return {
     kind: 'postgres',
-    query: (sql, params) => run(pool, sql, params),
+    async query(sql, params) {
+      try {
+        return await run(pool, sql, params);
+      } catch (error) {
+        // The server ended the session (restart, failover, pg_terminate_backend) and the pool
+        // handed out that connection before hearing of it: the statement was rolled back with
+        // the session, so it runs once more, on a new connection.
+        if (!sessionEnded(error)) throw error;
+        return run(pool, sql, params);
+      }
+    },
     async transaction(work) {
       const client = await pool.connect();
       try {
@@ -53,4 +63,10 @@ export function databaseOverPool(pool: pg.Pool): Database {
     },
     close: () => pool.end(),
   };
+}
+
+/** SQLSTATE 57P01-57P03: the server shut the session down (admin, crash, not yet accepting). */
+function sessionEnded(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '57P01' || code === '57P02' || code === '57P03';
 }
