@@ -96,10 +96,10 @@ export async function insertBatches(
   announce: (batch: NewBatch) => OutboxMessage | undefined,
 ): Promise<boolean[]> {
   const column = <T>(pick: (batch: NewBatch) => T) => batches.map(pick);
-  const messages = batches.map((batch) => ({ batch_id: batch.batch_id, message: announce(batch) }));
-  const announced = messages.filter(
-    (entry): entry is { batch_id: string; message: OutboxMessage } => entry.message !== undefined,
-  );
+  const announced = batches.flatMap((batch) => {
+    const message = announce(batch);
+    return message === undefined ? [] : [{ batch_id: batch.batch_id, message }];
+  });
   const result = await db.query<{ batch_id: string; idempotency_key: string | null }>(
     `WITH inserted AS (
        INSERT INTO ingest_batches (batch_id, content_hash, idempotency_key, source, format,

@@ -31,13 +31,13 @@ export async function enqueueMessage<T extends Topic>(
   payload: TopicPayloads[T],
   key?: string,
 ): Promise<string> {
-  const messageId = key === undefined ? `${topic}:${randomUUID()}` : `${topic}:${key}`;
+  const message = outboxMessage(topic, payload, key ?? randomUUID());
   await tx.query(
     `INSERT INTO outbox_messages (message_id, topic, payload) VALUES ($1, $2, $3)
      ON CONFLICT (message_id) DO NOTHING`,
-    [messageId, topic, JSON.stringify(payload)],
+    [message.message_id, topic, JSON.stringify(payload)],
   );
-  return messageId;
+  return message.message_id;
 }
 
 /**
