@@ -45,12 +45,12 @@ export async function handleIngestRequest(
   }
   const declared = Number(header(req, 'content-length') ?? Number.NaN);
   if (Number.isFinite(declared) && declared > deps.config.maxUploadBytes) {
-    sendError(
+    answerAndClose(
+      req,
       res,
       413,
       `the upload is larger than the limit of ${deps.config.maxUploadBytes} bytes`,
     );
-    req.resume();
     return;
   }
   let received: ReceivedBody | undefined;
@@ -75,8 +75,7 @@ export async function handleIngestRequest(
     }
   } catch (error) {
     if (!isValidationError(error)) throw error;
-    req.resume();
-    sendError(res, error.httpStatus, error.message);
+    answerAndClose(req, res, error.httpStatus, error.message);
   } finally {
     await received?.discard();
   }
@@ -132,6 +131,12 @@ async function receiveUpload(req: IncomingMessage, maxBytes: number): Promise<Re
   return { body, format, source: `upload.${formatExtension[format]}` };
 }
 
+/**
+ * Reads the one file of a form. Parts without a file name, before or after it, are fields and
+ * are read and ignored; a second part with a file name (or a file under another name) is a 400
+ * naming it. Any failure settles at once and stops reading the request: the caller answers and
+ * closes the connection, so a body past the limit never holds the socket.
+ */
 function receiveMultipart(
   req: IncomingMessage,
   contentType: string,
@@ -140,54 +145,97 @@ function receiveMultipart(
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
-      parser = busboy({
-        headers: { ...req.headers, 'content-type': contentType },
-        limits: { files: 1 },
-      });
+      parser = busboy({ headers: { ...req.headers, 'content-type': contentType } });
     } catch (error) {
       reject(
         new ValidationError(`malformed multipart/form-data: ${(error as Error).message}`, 400),
       );
       return;
     }
+    const body = requestBody(req);
     let pending: Promise<ReceivedUpload> | undefined;
+    let fileStream: Readable | undefined;
+    let settled = false;
+    const fail = (error: unknown) => {
+      if (settled) return;
+      settled = true;
+      body.unpipe(parser);
+      parser.removeAllListeners('file');
+      parser.on('error', () => undefined);
+      // A file still arriving stops (receiveBody removes what it spilled); one received whole
+      // is not wanted any more.
+      fileStream?.destroy();
+      void pending?.then((upload) => upload.body.discard()).catch(() => undefined);
+      reject(error);
+    };
     parser.on('file', (field: string, stream: Readable, info: busboy.FileInfo) => {
+      const fileName = info.filename ?? 'upload';
       if (field !== 'file' || pending !== undefined) {
         stream.resume();
+        fail(
+          new ValidationError(
+            `multipart/form-data: one file per upload, in the part named "file"; the part "${field}" holds another file, "${fileName}"`,
+            400,
+          ),
+        );
         return;
       }
-      const fileName = info.filename ?? 'upload';
       const format = formatFromMediaType(info.mimeType) ?? formatFromFileName(fileName);
       if (format === undefined) {
         stream.resume();
-        pending = Promise.reject(
+        fail(
           new ValidationError(
             `unsupported file type "${info.mimeType}" for ${fileName}: send CSV, NDJSON, JSON or Parquet`,
             415,
           ),
         );
-        pending.catch(() => undefined);
         return;
       }
-      pending = receiveBody(stream, maxBytes, `upload.${formatExtension[format]}`).then((body) => ({
-        body,
+      fileStream = stream;
+      pending = receiveBody(stream, maxBytes, `upload.${formatExtension[format]}`).then((file) => ({
+        body: file,
         format,
         source: fileName,
       }));
-      pending.catch(() => stream.resume());
+      // Past the limit the answer goes out now, not when the rest of the body has arrived.
+      pending.catch((error: unknown) => {
+        stream.resume();
+        fail(error);
+      });
     });
     parser.on('error', (error: Error) =>
-      reject(new ValidationError(`malformed multipart/form-data: ${error.message}`, 400)),
+      fail(new ValidationError(`malformed multipart/form-data: ${error.message}`, 400)),
     );
     parser.on('close', () => {
+      if (settled) return;
       if (pending === undefined) {
-        reject(new ValidationError('multipart/form-data without a "file" part', 400));
+        fail(new ValidationError('multipart/form-data without a "file" part', 400));
         return;
       }
+      settled = true;
       pending.then(resolve, reject);
     });
-    requestBody(req).pipe(parser);
+    body.pipe(parser);
   });
+}
+
+/**
+ * Answers an error. When the body was not read to its end (past the limit, a refused part), the
+ * rest is not read either: the answer says `Connection: close` and the socket is closed once it
+ * is sent, so a client still sending cannot hold it.
+ */
+function answerAndClose(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  message: string,
+): void {
+  if (req.complete || requestBody(req) !== req) {
+    sendError(res, status, message);
+    return;
+  }
+  req.unpipe();
+  sendJson(res, status, { error: message }, { connection: 'close' });
 }
 
 /** The request's trace id (Cloud Run's `X-Cloud-Trace-Context`), or a new random id. */
