@@ -6,8 +6,30 @@ import { parseArgs } from 'node:util';
 import v8 from 'node:v8';
 import { ConfigError, loadConfig } from '../config/load-config.ts';
 import { durationMs } from '../local/rerun-schedule.ts';
-import { startLocalServer } from '../local/local-server.ts';
+import { startLocalServer, type LocalServer } from '../local/local-server.ts';
 import { createLogger } from '../logging/logger.ts';
+
+/**
+ * What the banner says about the token. A token is a credential: one from the environment is
+ * never printed; one generated now is printed this once, and only to a terminal (never into a
+ * log file or a pipe); otherwise the banner says where it is kept.
+ * @param source - where the token came from
+ * @param token - the token
+ * @param terminal - whether stderr is a terminal
+ * @returns the line's text after `token:`
+ * @example tokenLine({ kind: 'environment' }, token, true) // 'from ABTEST_API_TOKEN'
+ */
+export function tokenLine(
+  source: LocalServer['tokenSource'],
+  token: string,
+  terminal: boolean,
+): string {
+  if (source.kind === 'environment') return 'from ABTEST_API_TOKEN';
+  if (source.generated && terminal) {
+    return `${token}   (Authorization: Bearer <token>; generated now, kept in ${source.file}, shown only this once)`;
+  }
+  return `in ${source.file} (readable by you only): TOKEN=$(cat ${source.file})`;
+}
 
 /**
  * Runs `abtest serve`.
@@ -63,20 +85,9 @@ export async function serveCommand(args: readonly string[]): Promise<number> {
   // on two cores that compiling took a third of the CPU in the first seconds under load and
   // cost a quarter of the upload rate (`npm run bench`). Set before PGlite compiles its module.
   v8.setFlagsFromString('--liftoff-only');
-  const server = await startLocalServer(config, logger, {
-    host: values.host,
-    ...(rerunEveryMs === undefined ? {} : { rerunEveryMs }),
-  });
-  process.stderr.write(
-    [
-      `abtest is serving on ${server.url} (bus: ${config.bus})`,
-      `  token:    ${server.token}   (Authorization: Bearer <token>)`,
-      `  uploads:  POST ${server.url}/v1/ingest/events, or drop files in ${server.uploadsFolder}`,
-      `  results:  ${server.url}/v1/experiments   docs: ${server.url}/docs`,
-      '',
-    ].join('\n'),
-  );
-  await new Promise<void>((resolve) => {
+  // Listening for the signals before anything else: one arriving during start-up (or just
+  // after the banner) stops the server once it has started instead of killing the process.
+  const stopped = new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       logger.info('stopping', { signal });
       resolve();
@@ -84,6 +95,20 @@ export async function serveCommand(args: readonly string[]): Promise<number> {
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
+  const server = await startLocalServer(config, logger, {
+    host: values.host,
+    ...(rerunEveryMs === undefined ? {} : { rerunEveryMs }),
+  });
+  process.stderr.write(
+    [
+      `abtest is serving on ${server.url} (bus: ${config.bus})`,
+      `  token:    ${tokenLine(server.tokenSource, server.token, process.stderr.isTTY === true)}`,
+      `  uploads:  POST ${server.url}/v1/ingest/events, or drop files in ${server.uploadsFolder}`,
+      `  results:  ${server.url}/v1/experiments   docs: ${server.url}/docs`,
+      '',
+    ].join('\n'),
+  );
+  await stopped;
   await server.close();
   return 0;
 }

@@ -71,6 +71,13 @@ export interface LocalServerOptions {
 export interface LocalServer {
   readonly url: string;
   readonly token: string;
+  /**
+   * Where the token came from: the environment, or the data folder's file (`generated` when
+   * this start created it, the one time it may be shown).
+   */
+  readonly tokenSource:
+    | { readonly kind: 'environment' }
+    | { readonly kind: 'file'; readonly file: string; readonly generated: boolean };
   readonly uploadsFolder: string;
   readonly deps: StageDeps;
   /** Stops accepting work, lets what runs finish, then closes everything. */
@@ -90,7 +97,8 @@ export async function startLocalServer(
   logger: Logger,
   options: LocalServerOptions = {},
 ): Promise<LocalServer> {
-  const token = config.apiToken ?? (await localApiToken(config.dataDir));
+  const local = config.apiToken === undefined ? await localApiToken(config.dataDir) : undefined;
+  const token = config.apiToken ?? local?.token ?? '';
   const settings: Config = { ...config, apiToken: token };
   const requests = requestGate();
   const adapters = await openAdapters(settings, logger, { beforeDelivery: requests.quiet });
@@ -131,6 +139,10 @@ export async function startLocalServer(
   return {
     url: `http://${address.address}:${address.port}`,
     token,
+    tokenSource:
+      local === undefined
+        ? { kind: 'environment' }
+        : { kind: 'file', file: local.file, generated: local.generated },
     uploadsFolder: `${settings.dataDir}/buckets/${settings.buckets.raw}/uploads`,
     deps,
     close() {
