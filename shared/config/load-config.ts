@@ -43,6 +43,10 @@ const envSchema = z.object({
   ABTEST_WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().positive().max(300).default(10),
   RESULTS_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).default(30),
   ABTEST_BUS_REDELIVER: positiveInt.default(1),
+  ABTEST_HTTP_HEADERS_TIMEOUT_SECONDS: z.coerce.number().positive().max(3600).default(20),
+  ABTEST_HTTP_REQUEST_TIMEOUT_SECONDS: z.coerce.number().positive().max(86_400).default(600),
+  ABTEST_HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: z.coerce.number().positive().max(3600).default(5),
+  ABTEST_HTTP_MAX_CONNECTIONS: positiveInt.max(1_000_000).default(512),
   LOG_LEVEL: z.enum(['debug', 'info', 'warning', 'error']).default('info'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
 });
@@ -97,6 +101,20 @@ export interface Config {
   readonly busRedeliver: number;
   readonly logLevel: 'debug' | 'info' | 'warning' | 'error';
   readonly port: number;
+  /** The limits of `abtest serve`'s HTTP server (docs/security.md "Limits"). */
+  readonly http: HttpLimits;
+}
+
+/** How long a client may take, and how many may be connected at once. */
+export interface HttpLimits {
+  /** The request line and headers must arrive within this (else 408 and the socket closes). */
+  readonly headersTimeoutMs: number;
+  /** The whole request, body included, must arrive within this; also the most a socket may stay silent. */
+  readonly requestTimeoutMs: number;
+  /** An idle kept-alive connection is closed after this. */
+  readonly keepAliveTimeoutMs: number;
+  /** Connections past this many are closed at once. */
+  readonly maxConnections: number;
 }
 
 /** Thrown when a setting is missing or malformed; the message names the variable. */
@@ -131,6 +149,11 @@ export function loadConfig(
       'invalid ABTEST_WEBHOOK_SECRET: required when ABTEST_WEBHOOK_URLS is set',
     );
   }
+  if (e.ABTEST_HTTP_HEADERS_TIMEOUT_SECONDS > e.ABTEST_HTTP_REQUEST_TIMEOUT_SECONDS) {
+    throw new ConfigError(
+      'invalid ABTEST_HTTP_HEADERS_TIMEOUT_SECONDS: must not exceed ABTEST_HTTP_REQUEST_TIMEOUT_SECONDS',
+    );
+  }
   const dataDir = path.resolve(overrides.dataDir ?? e.ABTEST_DATA_DIR);
   return {
     dataDir,
@@ -155,6 +178,12 @@ export function loadConfig(
     busRedeliver: e.ABTEST_BUS_REDELIVER,
     logLevel: e.LOG_LEVEL,
     port: e.PORT,
+    http: {
+      headersTimeoutMs: e.ABTEST_HTTP_HEADERS_TIMEOUT_SECONDS * 1000,
+      requestTimeoutMs: e.ABTEST_HTTP_REQUEST_TIMEOUT_SECONDS * 1000,
+      keepAliveTimeoutMs: e.ABTEST_HTTP_KEEP_ALIVE_TIMEOUT_SECONDS * 1000,
+      maxConnections: e.ABTEST_HTTP_MAX_CONNECTIONS,
+    },
   };
 }
 

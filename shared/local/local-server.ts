@@ -122,14 +122,27 @@ export async function startLocalServer(
       : startRerunSchedule(deps, options.rerunEveryMs);
 
   const route = createRouter(apiRoutes);
-  const server: Server = createServer((req, res) => {
-    requests.started(res);
-    route(deps, req, res).catch((error: unknown) => {
-      logger.error('request failed', { error });
-      if (!res.headersSent) res.writeHead(500).end();
-    });
-  });
-  server.keepAliveTimeout = 5000;
+  const limits = settings.http;
+  const server: Server = createServer(
+    {
+      // Node enforces the header and request timeouts on a timer of this period (30 s by
+      // default, which would let a slow client hold a socket that much longer).
+      connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs),
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+    },
+    (req, res) => {
+      requests.started(res);
+      route(deps, req, res).catch((error: unknown) => {
+        logger.error('request failed', { error });
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+    },
+  );
+  server.maxConnections = limits.maxConnections;
+  // A socket silent this long (a client that stopped reading an answer) is closed.
+  server.timeout = limits.requestTimeoutMs;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(settings.port, options.host ?? '127.0.0.1', resolve);

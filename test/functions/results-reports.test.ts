@@ -9,7 +9,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BlobStore } from '../../shared/adapters/blob-store/blob-store.ts';
 import { runFiles } from '../../shared/local/run-files.ts';
-import { openResultsServer, type ResultsServer } from '../shared/http/results-server.ts';
+import {
+  openResultsServer,
+  testReadToken,
+  testToken,
+  type ResultsServer,
+} from '../shared/http/results-server.ts';
 
 const experimentId = 'checkout-redesign';
 const pdf = Buffer.from('%PDF-1.7\n% abtest test report\n%%EOF\n', 'latin1');
@@ -82,9 +87,23 @@ describe('report downloads', () => {
     const summary = await server.api<{ report: { pdf: string; csv: string } }>(
       `/v1/experiments/${experimentId}/summary`,
     );
-    expect(summary.body.report.pdf).toMatch(
-      new RegExp(`reports/${experimentId}/${analysisId}\\.pdf$`),
+    expect(summary.body.report.pdf).toBe(
+      `/v1/experiments/${experimentId}/reports/${analysisId}.pdf`,
     );
+  });
+
+  it('shows no local path in the served summary (the reports are API links), to any token', async () => {
+    for (const token of [testToken, testReadToken]) {
+      const summary = await server.api<{ report: { pdf: string; csv: string } }>(
+        `/v1/experiments/${experimentId}/summary`,
+        { token },
+      );
+      expect(summary.body.report).toEqual({
+        pdf: `/v1/experiments/${experimentId}/reports/${analysisId}.pdf`,
+        csv: `/v1/experiments/${experimentId}/reports/${analysisId}.csv`,
+      });
+      expect(summary.bytes.toString('utf8')).not.toContain(server.stack.dataDir);
+    }
   });
 
   it('answers 404 for an analysis of another experiment and without analysis', async () => {

@@ -190,7 +190,12 @@ describe('reads', () => {
   it('GET /v1/experiments/{id}/summary is exactly the result document experiment', async () => {
     const response = await server.api<ExperimentResult>(`/v1/experiments/${experimentId}/summary`);
     expect(response.status).toBe(200);
-    expect(response.body).toEqual(summary);
+    // Apart from `report`: the API links to its own downloads, never to where files are kept.
+    const base = `/v1/experiments/${experimentId}/reports/${summary.analysis_id}`;
+    expect(response.body).toEqual({
+      ...summary,
+      report: summary.report === null ? null : { pdf: `${base}.pdf`, csv: `${base}.csv` },
+    });
   });
 
   it('GET /v1/experiments/{id}/analyses gives the history with its runs', async () => {

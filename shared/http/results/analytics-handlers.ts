@@ -7,12 +7,13 @@ import { experimentSummary } from '../../result/experiment-summary.ts';
 import type { ExperimentResult } from '../../result/result-document.ts';
 import { sendJson } from '../http-json.ts';
 import { analyticsResults, modelPredictions } from './analytics-views.ts';
-import { latestAnalysisOf, requestedExperiment } from './experiment-context.ts';
+import { experimentPath, latestAnalysisOf, requestedExperiment } from './experiment-context.ts';
 import type { RouteContext } from '../route.ts';
 
 /**
  * The experiment object of the requested experiment's latest analysis, from the cache when
- * nothing has changed since it was read.
+ * nothing has changed since it was read. Its `report` holds the API's download paths, never
+ * where the files are stored (a local path, a bucket): the API is the way to them.
  * @param context - the request
  * @returns the experiment object
  * @throws {ValidationError} 400/404 for a bad or unknown experiment, 404 without an analysis
@@ -28,7 +29,9 @@ export async function latestSummary(context: RouteContext): Promise<ExperimentRe
   if (summary === undefined) {
     throw new ValidationError(`experiment ${state.experiment_id} has no analysis yet`, 404);
   }
-  return summary;
+  if (summary.report === null) return summary;
+  const base = `${experimentPath(summary.experiment_id)}/reports/${summary.analysis_id}`;
+  return { ...summary, report: { pdf: `${base}.pdf`, csv: `${base}.csv` } };
 }
 
 /**

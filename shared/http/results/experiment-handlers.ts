@@ -99,7 +99,7 @@ export async function getExperiment(context: RouteContext): Promise<void> {
 
 /**
  * `GET /v1/experiments/{experiment_id}/summary`: the result document's experiment object of the
- * latest analysis, exactly as `abtest run --json` prints it.
+ * latest analysis, as `abtest run --json` prints it (its `report` holds the API download paths).
  * @param context - the request
  * @example await getSummary(context)
  */

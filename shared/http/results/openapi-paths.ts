@@ -102,7 +102,7 @@ export const openApiPaths: Readonly<Record<string, Readonly<Record<string, OpenA
     get: {
       summary: 'The result document of the latest analysis',
       description:
-        'Exactly the `experiments[i]` object `abtest run --json` prints: statistics, models, report locations.',
+        "The `experiments[i]` object `abtest run --json` prints (statistics, models), with `report` holding this API's download paths rather than where the files are kept.",
       tags: ['experiments'],
       parameters: [experimentId],
       responses: {
