@@ -1,10 +1,11 @@
 /**
  * The ingest function's routes: `POST /v1/ingest/events` (also `POST /`, the bare function
  * URL) behind the write token, `GET /v1/batches/{batch_id}` to follow an upload, and
- * `GET /healthz`.
+ * `GET /healthz` and `GET /readyz`.
  */
 import type { Route } from './route.ts';
 import { sendJson } from './http-json.ts';
+import { health, readiness } from './results/service-handlers.ts';
 import { ValidationError } from '../errors/errors.ts';
 import { findBatch } from '../store/batch-records.ts';
 import { batchResponse, handleIngestRequest } from './ingest-request.ts';
@@ -38,10 +39,6 @@ export const ingestRoutes: readonly Route[] = [
 export const ingestFunctionRoutes: readonly Route[] = [
   ...ingestRoutes,
   { method: 'POST', path: '/', access: 'write', handle: upload },
-  {
-    method: 'GET',
-    path: '/healthz',
-    access: 'public',
-    handle: async ({ res }) => sendJson(res, 200, { status: 'ok' }),
-  },
+  { method: 'GET', path: '/healthz', access: 'public', handle: health },
+  { method: 'GET', path: '/readyz', access: 'public', handle: readiness },
 ];

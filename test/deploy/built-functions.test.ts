@@ -147,6 +147,8 @@ describe('the staged build', () => {
     const health = await fetch(`${url}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${url}/readyz`);
+    expect(await ready.json()).toEqual({ status: 'ready' });
     const experiments = await fetch(`${url}/v1/experiments`, {
       headers: { authorization: `Bearer ${token}` },
     });

@@ -69,6 +69,44 @@ export async function migrate(db: Database, dir: string = migrationsDir()): Prom
   return applied;
 }
 
+/**
+ * The migrations of a folder that the database has not recorded as applied.
+ * @param db - the database
+ * @param dir - the folder of numbered `.sql` files
+ * @returns their names without `.sql` (`005_webhook_queue`), in order; empty when up to date
+ * @throws whatever the database throws (it does not answer)
+ * @example await missingMigrations(db) // []
+ */
+export async function missingMigrations(
+  db: Database,
+  dir: string = migrationsDir(),
+): Promise<string[]> {
+  const names = await (migrationNames.get(dir) ??
+    (migrationNames
+      .set(
+        dir,
+        readdir(dir).then((entries) => entries.filter((name) => migrationFile.test(name)).sort()),
+      )
+      .get(dir) as Promise<string[]>));
+  const table = await db.query<{ present: boolean }>(
+    "SELECT to_regclass('schema_migrations') IS NOT NULL AS present",
+  );
+  const applied =
+    table.rows[0]?.present === true
+      ? new Set(
+          (await db.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map(
+            (row) => row.version,
+          ),
+        )
+      : new Set<number>();
+  return names
+    .filter((name) => !applied.has(Number(migrationFile.exec(name)?.[1])))
+    .map((name) => name.replace(/\.sql$/, ''));
+}
+
+/** The migration files of each folder read so far (they do not change while running). */
+const migrationNames = new Map<string, Promise<string[]>>();
+
 /** Splits a migration file on the semicolons that end statements (no procedural bodies). */
 function splitStatements(sql: string): string[] {
   return sql

@@ -27,6 +27,15 @@ export const errorSchema = z
 /** `GET /healthz`. */
 export const healthSchema = z.object({ status: z.literal('ok') });
 
+/** `GET /readyz`: ready, or unavailable with the reason. */
+export const readinessSchema = z.union([
+  z.object({ status: z.literal('ready') }),
+  z.object({
+    status: z.literal('unavailable'),
+    reason: z.string().meta({ description: 'Why: the database, or the migrations missing.' }),
+  }),
+]);
+
 /** One experiment in `GET /v1/experiments`. */
 export const experimentListItemSchema = z.object({
   experiment_id: z.string(),
@@ -263,6 +272,7 @@ export const componentSchemas = {
   IngestRejection: ingestRejectionSchema,
   BatchStatus: batchStatusSchema,
   Health: healthSchema,
+  Readiness: readinessSchema,
   ExperimentPage: experimentPageSchema,
   Experiment: experimentSchema,
   ExperimentResult: experimentResultSchema,

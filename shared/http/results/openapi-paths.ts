@@ -51,6 +51,25 @@ export const openApiPaths: Readonly<Record<string, Readonly<Record<string, OpenA
       responses: { '200': json('Health', 'The service is up.') },
     },
   },
+  '/readyz': {
+    get: {
+      summary: 'Readiness',
+      description:
+        'Whether this instance can do its work: the database answers (within 3 s) and every migration is applied. `/healthz` says only that the process runs.',
+      tags: ['service'],
+      security: [],
+      responses: {
+        '200': json('Readiness', 'Ready.'),
+        '503': {
+          description: 'Not ready; the reason names no host. Retry after `Retry-After` seconds.',
+          headers: {
+            'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer' } },
+          },
+          content: { 'application/json': { schema: ref('Readiness') } },
+        },
+      },
+    },
+  },
   '/openapi.json': {
     get: {
       summary: 'This OpenAPI document',

@@ -8,7 +8,7 @@ import { getExperiment, getSummary, listAnalyses, listExperiments } from './expe
 import { getJob, requestAnalysis, requestTraining } from './job-handlers.ts';
 import { downloadReport, latestReport } from './report-handlers.ts';
 import type { Route } from '../route.ts';
-import { docs, health, openApiJson } from './service-handlers.ts';
+import { docs, health, openApiJson, readiness } from './service-handlers.ts';
 import {
   listDeliveries,
   listWebhooks,
@@ -20,6 +20,7 @@ import {
 export const resultsRoutes: readonly Route[] = [
   { method: 'GET', path: '/', access: 'public', handle: dashboard },
   { method: 'GET', path: '/healthz', access: 'public', handle: health },
+  { method: 'GET', path: '/readyz', access: 'public', handle: readiness },
   { method: 'GET', path: '/openapi.json', access: 'public', handle: openApiJson },
   { method: 'GET', path: '/docs', access: 'public', handle: docs },
   { method: 'GET', path: '/v1/experiments', access: 'read', handle: listExperiments },

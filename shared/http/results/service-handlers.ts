@@ -1,6 +1,8 @@
 /**
- * The endpoints needing no token: `GET /healthz`, `GET /openapi.json` and `GET /docs`.
+ * The endpoints needing no token: `GET /healthz` (liveness), `GET /readyz` (readiness),
+ * `GET /openapi.json` and `GET /docs`.
  */
+import { missingMigrations } from '../../adapters/database/migrate.ts';
 import { sendJson } from '../http-json.ts';
 import { renderDocsPage } from './docs-page.ts';
 import { openApiDocument } from './openapi.ts';
@@ -15,6 +17,50 @@ let docsPage: string | undefined;
  */
 export async function health(context: RouteContext): Promise<void> {
   sendJson(context.res, 200, { status: 'ok' });
+}
+
+/** How long readiness waits for the database. */
+const readinessTimeoutMs = 3000;
+
+/**
+ * `GET /readyz`: 200 `{ "status": "ready" }` when the database answers and every migration is
+ * applied; 503 `{ "status": "unavailable", "reason" }` with `Retry-After` otherwise. The reason
+ * names no host or address (the route is open); the log has the details.
+ * @param context - the request
+ * @example await readiness(context)
+ */
+export async function readiness(context: RouteContext): Promise<void> {
+  const unavailable = (reason: string) =>
+    sendJson(context.res, 503, { status: 'unavailable', reason }, { 'retry-after': '5' });
+  let missing: string[];
+  try {
+    missing = await withTimeout(missingMigrations(context.deps.db), readinessTimeoutMs);
+  } catch (error) {
+    context.logger.warn('not ready: the database does not answer', { error });
+    unavailable(`the database does not answer: ${errorClass(error)}`);
+    return;
+  }
+  if (missing.length > 0) {
+    unavailable(`migrations not applied: ${missing.join(', ')}`);
+    return;
+  }
+  sendJson(context.res, 200, { status: 'ready' });
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** A short class of a failure (an errno or SQLSTATE code, or the error's name), no details. */
+function errorClass(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && /^[A-Z0-9_]{2,32}$/.test(code)) return code;
+  if (error instanceof Error && /^no answer within/.test(error.message)) return error.message;
+  return error instanceof Error ? error.name : 'unknown error';
 }
 
 /**
