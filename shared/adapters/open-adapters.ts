@@ -68,7 +68,7 @@ export async function openAdapters(
 export async function openDatabase(config: Config): Promise<Database> {
   switch (config.database.kind) {
     case 'pglite':
-      return openPgliteDatabase(config.database.dir);
+      return openPgliteDatabase(config.database.dir, undefined, { templateDir: config.cacheDir });
     case 'postgres': {
       const db = openPostgresDatabase(config.database.url);
       await migrate(db);

@@ -5,6 +5,7 @@
  * unit-level tables (one row per user, outcomes already computed). With `--json`, exactly the result document on stdout;
  * logs and progress on stderr.
  */
+import { keepFilesPrivate } from './private-umask.ts';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { openAdapters } from '../adapters/open-adapters.ts';
@@ -84,6 +85,7 @@ function unitTableReading(
  * @example await runCommand(['events.csv', '--json'])
  */
 export async function runCommand(args: readonly string[]): Promise<number> {
+  keepFilesPrivate();
   let parsed;
   try {
     parsed = parseArgs({

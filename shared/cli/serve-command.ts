@@ -2,6 +2,7 @@
  * `abtest serve [--port 8080] [--data-dir DIR] [--bus inprocess|pubsub] [--rerun-every 1h]`:
  * the whole local stack in one process until SIGTERM or Ctrl-C.
  */
+import { keepFilesPrivate } from './private-umask.ts';
 import { parseArgs } from 'node:util';
 import v8 from 'node:v8';
 import { ConfigError, loadConfig } from '../config/load-config.ts';
@@ -38,6 +39,7 @@ export function tokenLine(
  * @example await serveCommand(['--port', '8080'])
  */
 export async function serveCommand(args: readonly string[]): Promise<number> {
+  keepFilesPrivate();
   let values;
   try {
     ({ values } = parseArgs({

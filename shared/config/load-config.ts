@@ -4,6 +4,7 @@
  * the variable. The defaults give the embedded local stack: PGlite, local folders, the
  * in-process bus, data under `./.abtest`.
  */
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -11,6 +12,8 @@ const positiveInt = z.coerce.number().int().positive();
 
 const envSchema = z.object({
   ABTEST_DATA_DIR: z.string().min(1).default('.abtest'),
+  ABTEST_CACHE_DIR: z.string().min(1).optional(),
+  XDG_CACHE_HOME: z.string().min(1).optional(),
   DATABASE_URL: z.string().url().optional(),
   CLOUD_SQL_INSTANCE: z.string().min(1).optional(),
   DB_USER: z.string().min(1).optional(),
@@ -54,6 +57,25 @@ const envSchema = z.object({
 /** Every environment variable {@link loadConfig} reads, in schema order. */
 export const configVariables: readonly string[] = Object.keys(envSchema.shape);
 
+/**
+ * The user's own cache folder for abtest (the PGlite template lives there): `ABTEST_CACHE_DIR`,
+ * else `$XDG_CACHE_HOME/abtest`, else `~/.cache/abtest`. Read apart from {@link loadConfig}
+ * because a database opened without a configuration (tests, tools) needs it too.
+ * @param env - the environment (defaults to `process.env`)
+ * @returns an absolute path
+ * @example userCacheDir({ XDG_CACHE_HOME: '/home/me/.cache' }) // '/home/me/.cache/abtest'
+ */
+export function userCacheDir(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): string {
+  const explicit = env.ABTEST_CACHE_DIR;
+  if (explicit !== undefined && explicit !== '') return path.resolve(explicit);
+  const xdg = env.XDG_CACHE_HOME;
+  // XDG: a relative value is invalid and ignored.
+  const base = xdg !== undefined && path.isAbsolute(xdg) ? xdg : path.join(os.homedir(), '.cache');
+  return path.join(base, 'abtest');
+}
+
 /** Where each bucket lives; locally `gs://bucket/key` maps to `<data-dir>/buckets/bucket/key`. */
 export interface BucketNames {
   readonly raw: string;
@@ -64,6 +86,8 @@ export interface BucketNames {
 /** Every setting of abtest, validated. */
 export interface Config {
   readonly dataDir: string;
+  /** The user's cache folder (the PGlite template): {@link userCacheDir}. */
+  readonly cacheDir: string;
   readonly database:
     | { readonly kind: 'pglite'; readonly dir: string }
     | { readonly kind: 'postgres'; readonly url: string }
@@ -157,6 +181,7 @@ export function loadConfig(
   const dataDir = path.resolve(overrides.dataDir ?? e.ABTEST_DATA_DIR);
   return {
     dataDir,
+    cacheDir: userCacheDir(blankToUndefined),
     database: databaseSettings(e, dataDir),
     storage: e.ABTEST_STORAGE,
     buckets: {

@@ -1,9 +1,12 @@
 /**
  * The BlobStore on a local folder: `gs://bucket/key` is `<root>/bucket/key`. Writes go to a
  * temporary file in the same folder, then a rename, so a crash never leaves half an object.
+ * Objects are the user's alone: folders 0700, files 0600 (a copied file does not keep its
+ * source's mode).
  */
 import { createReadStream } from 'node:fs';
 import {
+  chmod,
   copyFile,
   link,
   mkdir,
@@ -32,6 +35,16 @@ export function localBlobStore(root: string): BlobStore {
   };
   const temporaryBeside = (target: string) =>
     `${target}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
+
+  /** Writes a temporary file; when writing fails (a full disk), removes what was written. */
+  const unlessFailed = async (temporary: string, work: () => Promise<void>) => {
+    try {
+      await work();
+    } catch (error) {
+      await unlink(temporary).catch(() => undefined);
+      throw error;
+    }
+  };
 
   /** Moves a finished temporary file into place; with ifAbsent, a hard link that fails on EEXIST. */
   const publish = async (temporary: string, target: string, options: WriteOptions) => {
@@ -63,17 +76,20 @@ export function localBlobStore(root: string): BlobStore {
     async write(bucket, key, data, options = {}) {
       // No look before writing: the data is in memory, and `publish` refuses an existing object.
       const target = fileOf(bucket, key);
-      await mkdir(path.dirname(target), { recursive: true });
+      await mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
       const temporary = temporaryBeside(target);
-      await writeFile(temporary, data);
+      await unlessFailed(temporary, () => writeFile(temporary, data, { mode: 0o600 }));
       return publish(temporary, target, options);
     },
     async upload(localPath, bucket, key, options = {}) {
       const target = fileOf(bucket, key);
       if (options.ifAbsent === true && (await exists(bucket, key))) return false;
-      await mkdir(path.dirname(target), { recursive: true });
+      await mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
       const temporary = temporaryBeside(target);
-      await copyFile(localPath, temporary);
+      await unlessFailed(temporary, async () => {
+        await copyFile(localPath, temporary);
+        await chmod(temporary, 0o600);
+      });
       return publish(temporary, target, options);
     },
     read: async (bucket, key) => readFile(fileOf(bucket, key)),

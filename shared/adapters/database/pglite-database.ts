@@ -3,63 +3,90 @@
  * in `<data-dir>/pg` (or in memory for `memory://`).
  *
  * PGlite's initdb takes seconds in WASM, so a new database starts from a template: the data
- * folder of a freshly initialised and migrated database, dumped once per machine into the
- * temporary folder (keyed by the PGlite version and the migrations' text) and loaded in well
- * under a second afterwards. Migrations still run on every open; on a template they find
+ * folder of a freshly initialised and migrated database, dumped once per user into their own
+ * cache folder (`ABTEST_CACHE_DIR`, by default `~/.cache/abtest`; keyed by the PGlite version
+ * and the migrations' text) and loaded in well under a second afterwards. A database is code
+ * and data: a template is loaded only when it is a regular file owned by the user, in a folder
+ * owned by the user, neither writable by anyone else (see template-file.ts). Migrations still run on every open; on a template they find
  * nothing to do. After a SIGKILL PGlite recovers from its write-ahead log on the next open
  * (its stale `postmaster.pid` is ignored); committed transactions are kept.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { userCacheDir } from '../../config/load-config.ts';
 import type { Database, QueryResult, Queryable } from './database.ts';
 import { migrate, migrationsDir } from './migrate.ts';
+import { privateFolder, readPrivateFile, restrictTree, writePrivateFile } from './private-files.ts';
+
+/** Where a PGlite database finds its template. */
+export interface PgliteOptions {
+  /** The folder of templates (created 0700 when absent); by default the user's cache folder. */
+  readonly templateDir?: string;
+}
 
 /**
  * Opens (creating when absent) a migrated PGlite database.
  * @param dir - a folder for its files, or `memory://` for a throwaway database
  * @param migrations - the folder of numbered `.sql` migrations
+ * @param options - where templates are kept
  * @returns the database, migrations applied
+ * @throws {Error} when the template (or its folder) is not the user's own, naming it
  * @example const db = await openPgliteDatabase('.abtest/pg')
  */
 export async function openPgliteDatabase(
   dir: string,
   migrations: string = migrationsDir(),
+  options: PgliteOptions = {},
 ): Promise<Database> {
-  if (dir.startsWith('memory://')) return createDatabase(dir, migrations);
+  const templateDir = options.templateDir ?? userCacheDir();
+  if (dir.startsWith('memory://')) return createDatabase(dir, migrations, templateDir);
   if (!existsSync(path.join(dir, 'PG_VERSION'))) {
     // Built beside its final place and renamed in, so a process killed half-way through
     // never leaves a half-initialised database that a restart would mistake for a real one.
     const staging = `${dir}.partial`;
     await rm(staging, { recursive: true, force: true });
-    await mkdir(path.dirname(dir), { recursive: true });
+    await mkdir(path.dirname(dir), { recursive: true, mode: 0o700 });
     if (existsSync(dir) && (await readdir(dir)).length > 0) {
       throw new Error(`${dir} is neither empty nor a PGlite data folder; not touching it`);
     }
-    const created = await createDatabase(staging, migrations);
+    const created = await createDatabase(staging, migrations, templateDir);
     await created.close();
     await rm(dir, { recursive: true, force: true });
     await rename(staging, dir);
   }
   const db = wrap(await PGlite.create(dir));
   await migrate(db, migrations);
+  // PGlite restores a database with its archive's modes (0666) and writes a few files at
+  // start-up with modes of its own (0644); a folder made by an earlier version kept them. The
+  // user's alone from here on (later files follow the umask).
+  await restrictTree(dir);
   return db;
 }
 
-/** A new database, from this machine's template when there is one (and making it if not). */
-async function createDatabase(dir: string, migrations: string): Promise<Database> {
-  const template = await templateFile(migrations);
-  const pg = existsSync(template)
-    ? await PGlite.create(dir, { loadDataDir: new Blob([await readFile(template)]) })
-    : await PGlite.create(dir);
+/** A new database, from the user's template when there is one (and making it if not). */
+async function createDatabase(
+  dir: string,
+  migrations: string,
+  templateDir: string,
+): Promise<Database> {
+  await privateFolder(templateDir, 'the PGlite template folder');
+  const template = path.join(templateDir, await templateName(migrations));
+  const saved = await readPrivateFile(template, 'the PGlite template');
+  const pg =
+    saved === undefined
+      ? await PGlite.create(dir)
+      : await PGlite.create(dir, { loadDataDir: new Blob([saved]) });
   const db = wrap(pg);
   await migrate(db, migrations);
-  if (!existsSync(template)) await saveTemplate(pg, template);
+  if (saved === undefined) {
+    const dump = await pg.dumpDataDir('none');
+    await writePrivateFile(template, Buffer.from(await dump.arrayBuffer()));
+  }
   return db;
 }
 
@@ -103,13 +130,13 @@ function wrap(pg: PGlite): Database {
   };
 }
 
-/** Where this machine keeps the template for this PGlite version and these migrations. */
-async function templateFile(migrations: string): Promise<string> {
+/** The file name of the template for this PGlite version and these migrations. */
+async function templateName(migrations: string): Promise<string> {
   const hash = createHash('sha256').update(`${await pgliteVersion()}\n`);
   for (const name of (await readdir(migrations)).sort()) {
     hash.update(`${name}\n${await readFile(path.join(migrations, name), 'utf8')}\n`);
   }
-  return path.join(os.tmpdir(), `abtest-pglite-template-${hash.digest('hex').slice(0, 16)}.tar`);
+  return `pglite-template-${hash.digest('hex').slice(0, 16)}.tar`;
 }
 
 /** The installed PGlite's version, read from the package.json above its entry module. */
@@ -123,11 +150,4 @@ async function pgliteVersion(): Promise<string> {
     dir = path.dirname(dir);
   }
   return 'unknown';
-}
-
-async function saveTemplate(pg: PGlite, file: string): Promise<void> {
-  const dump = await pg.dumpDataDir('none');
-  const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, Buffer.from(await dump.arrayBuffer()));
-  await rename(temporary, file);
 }
