@@ -10,3 +10,4 @@ import './analyze/index.ts';
 import './train/index.ts';
 import './report/index.ts';
 import './results/index.ts';
+import './webhooks/index.ts';

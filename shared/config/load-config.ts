@@ -7,6 +7,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { redactUrl, webhookUrlProblem } from '../net/webhook-target.ts';
 
 const positiveInt = z.coerce.number().int().positive();
 
@@ -43,6 +44,10 @@ const envSchema = z.object({
     )
     .pipe(z.array(z.url({ protocol: /^https?$/ }))),
   ABTEST_WEBHOOK_SECRET: z.string().min(16).optional(),
+  ABTEST_WEBHOOK_ALLOW_PRIVATE: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
   ABTEST_WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().positive().max(300).default(10),
   RESULTS_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).default(30),
   ABTEST_BUS_REDELIVER: positiveInt.default(1),
@@ -121,6 +126,8 @@ export interface Config {
   readonly webhookSecret: string | undefined;
   /** How long one webhook delivery attempt may take. */
   readonly webhookTimeoutSeconds: number;
+  /** Webhooks may go to loopback and private addresses (tests, a local stack). */
+  readonly webhookAllowPrivate: boolean;
   readonly resultsCacheTtlSeconds: number;
   readonly busRedeliver: number;
   readonly logLevel: 'debug' | 'info' | 'warning' | 'error';
@@ -173,6 +180,15 @@ export function loadConfig(
       'invalid ABTEST_WEBHOOK_SECRET: required when ABTEST_WEBHOOK_URLS is set',
     );
   }
+  e.ABTEST_WEBHOOK_URLS.forEach((url, index) => {
+    const problem = webhookUrlProblem(url, { allowPrivate: e.ABTEST_WEBHOOK_ALLOW_PRIVATE });
+    if (problem !== undefined) {
+      // The URL is shown redacted: its path or query may be a secret.
+      throw new ConfigError(
+        `invalid ABTEST_WEBHOOK_URLS: URL ${index + 1} (${redactUrl(url).url}): ${problem}`,
+      );
+    }
+  });
   if (e.ABTEST_HTTP_HEADERS_TIMEOUT_SECONDS > e.ABTEST_HTTP_REQUEST_TIMEOUT_SECONDS) {
     throw new ConfigError(
       'invalid ABTEST_HTTP_HEADERS_TIMEOUT_SECONDS: must not exceed ABTEST_HTTP_REQUEST_TIMEOUT_SECONDS',
@@ -199,6 +215,7 @@ export function loadConfig(
     webhookUrls: e.ABTEST_WEBHOOK_URLS,
     webhookSecret: e.ABTEST_WEBHOOK_SECRET,
     webhookTimeoutSeconds: e.ABTEST_WEBHOOK_TIMEOUT_SECONDS,
+    webhookAllowPrivate: e.ABTEST_WEBHOOK_ALLOW_PRIVATE,
     resultsCacheTtlSeconds: e.RESULTS_CACHE_TTL_SECONDS,
     busRedeliver: e.ABTEST_BUS_REDELIVER,
     logLevel: e.LOG_LEVEL,

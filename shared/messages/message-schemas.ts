@@ -40,12 +40,16 @@ export const reportReadySchema = z.object({
   csv: z.string(),
 });
 
+/** One webhook delivery to make: the row in `webhook_deliveries` holds the rest. */
+export const webhookDeliverySchema = z.object({ version: z.literal(1), delivery_id: id });
+
 export type BatchReceived = z.infer<typeof batchReceivedSchema>;
 export type BatchValidated = z.infer<typeof batchValidatedSchema>;
 export type Rerun = z.infer<typeof rerunSchema>;
 export type AnalysisCompleted = z.infer<typeof analysisCompletedSchema>;
 export type ModelTrained = z.infer<typeof modelTrainedSchema>;
 export type ReportReady = z.infer<typeof reportReadySchema>;
+export type WebhookDelivery = z.infer<typeof webhookDeliverySchema>;
 
 /** The payload type of each topic. */
 export interface TopicPayloads {
@@ -55,6 +59,7 @@ export interface TopicPayloads {
   [topics.analysisCompleted]: AnalysisCompleted;
   [topics.modelTrained]: ModelTrained;
   [topics.reportReady]: ReportReady;
+  [topics.webhookDelivery]: WebhookDelivery;
 }
 
 /** The schema of each topic's payload. */
@@ -65,4 +70,5 @@ export const payloadSchemas: { readonly [T in Topic]: z.ZodType<TopicPayloads[T]
   [topics.analysisCompleted]: analysisCompletedSchema,
   [topics.modelTrained]: modelTrainedSchema,
   [topics.reportReady]: reportReadySchema,
+  [topics.webhookDelivery]: webhookDeliverySchema,
 };

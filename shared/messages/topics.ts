@@ -9,11 +9,13 @@ export const topics = {
   modelTrained: 'abtest.model.trained',
   reportReady: 'abtest.report.ready',
   rerun: 'abtest.rerun',
+  /** One webhook delivery to make (shared/webhooks/deliver-webhook.ts), off the chain's path. */
+  webhookDelivery: 'abtest.webhook.delivery',
 } as const;
 
 export type Topic = (typeof topics)[keyof typeof topics];
 
-/** Every topic, in chain order. */
+/** Every topic, in chain order, then the webhook deliveries. */
 export const allTopics: readonly Topic[] = Object.values(topics);
 
 /** Where messages go after five failed deliveries. */

@@ -26,7 +26,7 @@ import {
 import { curatedBatches, findExperiment } from '../store/experiment-records.ts';
 import { updateJob } from '../store/job-records.ts';
 import { userTableKey } from '../store/storage-layout.ts';
-import { fireWebhooks } from '../webhooks/fire-webhooks.ts';
+import { enqueueWebhookEvent } from '../webhooks/enqueue-webhook-event.ts';
 import type { StageDeps } from './stage-deps.ts';
 
 /** Bumped whenever the analysis would compute something different from the same input. */
@@ -100,8 +100,6 @@ export async function analyzeExperiment(
         result: { analysis_id: analysisId, outcome: 'unchanged' },
       });
     });
-    // Idempotent: sends only what a crash between the commit and the webhooks left unsent.
-    await announceAnalysis(deps, experimentId, analysisId);
     return { analysisId, outcome: 'unchanged' };
   }
 
@@ -185,29 +183,26 @@ export async function analyzeExperiment(
       },
       analysisId,
     );
+    // Webhooks are announced with the analysis and delivered beside the chain, never awaited.
+    await enqueueWebhookEvent(
+      tx,
+      deps.config,
+      'analysis.completed',
+      { experiment_id: experimentId, analysis_id: analysisId },
+      {
+        computed_at: computedAt,
+        users: document.data.users,
+        summary: `/v1/experiments/${experimentId}/summary`,
+      },
+      new Date(computedAt),
+    );
   });
-  await announceAnalysis(deps, experimentId, analysisId);
   deps.logger.info('analysis completed', {
     experiment_id: experimentId,
     analysis_id: analysisId,
     users: table.variant.codes.length,
   });
   return { analysisId, outcome: 'new' };
-}
-
-/** Fires the `analysis.completed` webhooks of an analysis (each delivered once). */
-async function announceAnalysis(deps: StageDeps, experimentId: string, analysisId: string) {
-  const analysis = await findAnalysis(deps.db, analysisId);
-  await fireWebhooks(
-    deps,
-    'analysis.completed',
-    { experiment_id: experimentId, analysis_id: analysisId },
-    {
-      computed_at: analysis?.document.computed_at ?? null,
-      users: analysis?.document.data.users ?? null,
-      summary: `/v1/experiments/${experimentId}/summary`,
-    },
-  );
 }
 
 /** The batches an analysis read, with their content hashes, for the report's appendix. */

@@ -1,9 +1,9 @@
 /**
- * The chain: which stage handles which topic (DESIGN.md "The chain"). The in-process bus and
- * the Pub/Sub emulator are wired from this table; on GCP each row is a push subscription to
- * the function of the same name.
+ * The chain: which stage handles which topic (DESIGN.md "The chain"), and the webhook
+ * deliveries beside it. The in-process bus and the Pub/Sub emulator are wired from this table;
+ * on GCP each row is a push subscription to the function of the same name.
  */
-import type { BusMessage } from '../adapters/event-bus/event-bus.ts';
+import type { BusMessage, SubscriptionOptions } from '../adapters/event-bus/event-bus.ts';
 import { topics, type Topic } from '../messages/topics.ts';
 import { experimentsToRerun } from '../store/experiment-records.ts';
 import { analyzeExperiment } from './analyze.ts';
@@ -12,14 +12,17 @@ import { reportAnalysis } from './report.ts';
 import type { StageDeps } from './stage-deps.ts';
 import { trainAnalysis } from './train.ts';
 import { validateBatch } from './validate.ts';
+import { deliverWebhook, webhookDeliveryPolicy } from '../webhooks/deliver-webhook.ts';
 
 /** One subscription of the chain. */
 export interface ChainSubscription {
   /** Subscription name; also the name of the function that handles it on GCP. */
   readonly name: string;
-  readonly functionName: 'validate' | 'analyze' | 'train' | 'report';
+  readonly functionName: 'validate' | 'analyze' | 'train' | 'report' | 'webhooks';
   readonly topic: Topic;
   readonly handle: (deps: StageDeps, message: BusMessage) => Promise<void>;
+  /** How its messages are delivered, when not in the chain's turn. */
+  readonly delivery?: SubscriptionOptions;
 }
 
 /** Every subscription of the chain. */
@@ -85,6 +88,21 @@ export const chainSubscriptions: readonly ChainSubscription[] = [
     handle: (deps, message) =>
       handleMessage(deps, topics.modelTrained, message, (payload) => reportAnalysis(deps, payload)),
   },
+  {
+    // One attempt per message, several at once and apart from the chain: a receiver that does
+    // not answer delays only its own delivery.
+    name: 'webhooks',
+    functionName: 'webhooks',
+    topic: topics.webhookDelivery,
+    delivery: {
+      concurrency: webhookDeliveryPolicy.concurrency,
+      backoffScale: webhookDeliveryPolicy.backoffScale,
+    },
+    handle: (deps, message) =>
+      handleMessage(deps, topics.webhookDelivery, message, async (payload) => {
+        await deliverWebhook(deps, payload.delivery_id, message.attempt);
+      }),
+  },
 ];
 
 /**
@@ -119,8 +137,11 @@ export async function supersededBatch(
  */
 export async function subscribeChain(deps: StageDeps): Promise<void> {
   for (const subscription of chainSubscriptions) {
-    await deps.bus.subscribe(subscription.topic, subscription.name, (message) =>
-      subscription.handle(deps, message),
+    await deps.bus.subscribe(
+      subscription.topic,
+      subscription.name,
+      (message) => subscription.handle(deps, message),
+      subscription.delivery,
     );
   }
 }

@@ -15,7 +15,7 @@ import { findAnalysis } from '../store/analysis-records.ts';
 import { findExperiment } from '../store/experiment-records.ts';
 import { reportKey } from '../store/storage-layout.ts';
 import { abtestVersion } from '../version.ts';
-import { fireWebhooks } from '../webhooks/fire-webhooks.ts';
+import { enqueueWebhookEvent } from '../webhooks/enqueue-webhook-event.ts';
 import type { StageDeps } from './stage-deps.ts';
 
 /**
@@ -45,11 +45,7 @@ export async function reportAnalysis(deps: StageDeps, payload: ModelTrained): Pr
   const existing = await deps.db.query('SELECT 1 FROM reports WHERE analysis_id = $1', [
     analysisId,
   ]);
-  if (existing.rows.length > 0) {
-    // Idempotent: sends only what a crash between the commit and the webhooks left unsent.
-    await announceReport(deps, experimentId, analysisId);
-    return;
-  }
+  if (existing.rows.length > 0) return;
 
   const summary = await experimentSummary(
     deps.db,
@@ -95,18 +91,15 @@ export async function reportAnalysis(deps: StageDeps, payload: ModelTrained): Pr
       },
       analysisId,
     );
+    // Webhooks are announced with the report and delivered beside the chain, never awaited.
+    const base = `/v1/experiments/${experimentId}/reports/${analysisId}`;
+    await enqueueWebhookEvent(
+      tx,
+      deps.config,
+      'report.ready',
+      { experiment_id: experimentId, analysis_id: analysisId },
+      { pdf: `${base}.pdf`, csv: `${base}.csv` },
+    );
   });
-  await announceReport(deps, experimentId, analysisId);
   deps.logger.info('report written', { analysis_id: analysisId, pdf: pdfKey });
-}
-
-/** Fires the `report.ready` webhooks of an analysis (each delivered once). */
-async function announceReport(deps: StageDeps, experimentId: string, analysisId: string) {
-  const base = `/v1/experiments/${experimentId}/reports/${analysisId}`;
-  await fireWebhooks(
-    deps,
-    'report.ready',
-    { experiment_id: experimentId, analysis_id: analysisId },
-    { pdf: `${base}.pdf`, csv: `${base}.csv` },
-  );
 }

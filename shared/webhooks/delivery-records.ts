@@ -1,18 +1,34 @@
 /**
- * The `webhook_deliveries` and `webhook_attempts` tables. A delivery is one (webhook, event,
- * analysis): its id is derived from those three, so a redelivered message finds the delivery
- * already there and does not send it again. A worker claims a delivery before sending; a claim
- * left by a crashed worker lapses after {@link claimLeaseSeconds} and may be taken again.
+ * The `webhook_deliveries` and `webhook_attempts` tables: the webhook queue. A delivery is one
+ * (webhook, event, analysis): its id is derived from those three, so an event announced twice
+ * (a redelivered message) finds the delivery already there. It is created `pending` in the
+ * transaction of the state it announces, with the exact body every attempt sends; a worker
+ * claims it for one attempt at a time (a claim left by a crashed worker lapses), and it ends
+ * `delivered` or `failed`. The history keeps outcomes as reason classes, never a receiver's
+ * error text (which would make it a port scanner).
  */
 import { createHash } from 'node:crypto';
 import type { Queryable } from '../adapters/database/database.ts';
 import type { WebhookEvent } from './webhook-records.ts';
 
-/** How long a claim on a delivery holds before another worker may retry it. */
-export const claimLeaseSeconds = 900;
-
 /** Where a delivery stands. */
 export type DeliveryStatus = 'pending' | 'delivering' | 'delivered' | 'failed';
+
+/** Why an attempt (or a delivery) failed, as the history shows it. */
+export const failureReasons = [
+  'address_not_allowed',
+  'dns_error',
+  'connection_error',
+  'timeout',
+  'http_3xx',
+  'http_4xx',
+  'http_5xx',
+  'http_other',
+  'webhook_deleted',
+] as const;
+
+/** A class of failure. */
+export type FailureReason = (typeof failureReasons)[number];
 
 /** A delivery as stored. */
 export interface DeliveryRecord {
@@ -25,21 +41,29 @@ export interface DeliveryRecord {
   readonly body: string;
   readonly status: DeliveryStatus;
   readonly attempts: number;
-  readonly response_status: number | null;
-  readonly last_error: string | null;
+  /** The reason class of the last failed attempt (the delivery's, once failed). */
+  readonly last_error: FailureReason | null;
   readonly created_at: Date;
   readonly completed_at: Date | null;
 }
+
+/** A new delivery: its identity, target and exact body. */
+export type NewDelivery = Pick<
+  DeliveryRecord,
+  'delivery_id' | 'webhook_id' | 'event' | 'experiment_id' | 'analysis_id' | 'url' | 'body'
+>;
 
 /** One attempt of a delivery. */
 export interface AttemptRecord {
   readonly delivery_id: string;
   readonly attempt: number;
-  readonly response_status: number | null;
-  readonly error: string | null;
-  readonly duration_ms: number;
+  /** Null when it was delivered. */
+  readonly error: FailureReason | null;
   readonly attempted_at: Date;
 }
+
+const deliveryColumns = `delivery_id, webhook_id, event, experiment_id, analysis_id, url, body,
+  status, attempts, last_error, created_at, completed_at`;
 
 /**
  * The id of the delivery of an event about an analysis to a webhook.
@@ -55,89 +79,117 @@ export function deliveryIdFor(webhookId: string, event: WebhookEvent, analysisId
 }
 
 /**
- * Creates the delivery unless it exists, then claims it when it is still to be sent (new, or
- * left half-done by a worker whose lease lapsed).
+ * Creates deliveries that do not exist yet, in one statement.
+ * @param tx - the transaction of the state they announce
+ * @param deliveries - the deliveries
+ * @returns the ids of those created now (the others existed)
+ * @example await insertDeliveries(tx, [{ delivery_id, webhook_id, event, ... }])
+ */
+export async function insertDeliveries(
+  tx: Queryable,
+  deliveries: readonly NewDelivery[],
+): Promise<string[]> {
+  if (deliveries.length === 0) return [];
+  const column = <K extends keyof NewDelivery>(key: K) => deliveries.map((d) => d[key]);
+  const result = await tx.query<{ delivery_id: string }>(
+    `INSERT INTO webhook_deliveries (delivery_id, webhook_id, event, experiment_id, analysis_id,
+       url, body)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+       $7::text[])
+     ON CONFLICT DO NOTHING RETURNING delivery_id`,
+    [
+      column('delivery_id'),
+      column('webhook_id'),
+      column('event'),
+      column('experiment_id'),
+      column('analysis_id'),
+      column('url'),
+      column('body'),
+    ],
+  );
+  return result.rows.map((row) => row.delivery_id);
+}
+
+/**
+ * Claims a delivery for one attempt: it must be pending, or claimed by a worker whose lease
+ * lapsed (a crash). The attempt is counted now, so one lost to a crash still counts.
  * @param db - the database
- * @param delivery - the delivery's identity, target and exact body
- * @returns the claimed delivery (with the attempts made so far), or undefined when it was
- *   delivered, failed, or is being delivered by another worker
- * @example const claimed = await claimDelivery(db, { delivery_id, webhook_id, ... })
+ * @param deliveryId - the delivery
+ * @param leaseSeconds - how long the claim holds against other workers
+ * @returns the delivery with its attempt number in `attempts`, or undefined when it is not
+ *   claimable (done, unknown, or under way elsewhere)
+ * @example const claimed = await claimDelivery(db, 'whd_1', 40)
  */
 export async function claimDelivery(
   db: Queryable,
-  delivery: Pick<
-    DeliveryRecord,
-    'delivery_id' | 'webhook_id' | 'event' | 'experiment_id' | 'analysis_id' | 'url' | 'body'
-  >,
+  deliveryId: string,
+  leaseSeconds: number,
 ): Promise<DeliveryRecord | undefined> {
-  await db.query(
-    `INSERT INTO webhook_deliveries (delivery_id, webhook_id, event, experiment_id, analysis_id,
-       url, body) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
-    [
-      delivery.delivery_id,
-      delivery.webhook_id,
-      delivery.event,
-      delivery.experiment_id,
-      delivery.analysis_id,
-      delivery.url,
-      delivery.body,
-    ],
-  );
   const claimed = await db.query<DeliveryRecord>(
-    `UPDATE webhook_deliveries SET status = 'delivering', claimed_at = now(), updated_at = now()
+    `UPDATE webhook_deliveries SET status = 'delivering', claimed_at = now(),
+       attempts = attempts + 1, updated_at = now()
      WHERE delivery_id = $1 AND (status = 'pending' OR (status = 'delivering'
        AND claimed_at < now() - make_interval(secs => $2)))
-     RETURNING delivery_id, webhook_id, event, experiment_id, analysis_id, url, body, status,
-       attempts, response_status, last_error, created_at, completed_at`,
-    [delivery.delivery_id, claimLeaseSeconds],
+     RETURNING ${deliveryColumns}`,
+    [deliveryId, leaseSeconds],
   );
   return claimed.rows[0];
 }
 
 /**
- * Records one attempt and counts it on the delivery.
+ * Reads a delivery.
  * @param db - the database
- * @param attempt - which attempt, its outcome and duration
- * @example await recordAttempt(db, { delivery_id, attempt: 1, response_status: 500, error: null, duration_ms: 12 })
+ * @param deliveryId - the delivery
+ * @returns it, or undefined
+ * @example await findDelivery(db, 'whd_1')
+ */
+export async function findDelivery(
+  db: Queryable,
+  deliveryId: string,
+): Promise<DeliveryRecord | undefined> {
+  const result = await db.query<DeliveryRecord>(
+    `SELECT ${deliveryColumns} FROM webhook_deliveries WHERE delivery_id = $1`,
+    [deliveryId],
+  );
+  return result.rows[0];
+}
+
+/**
+ * Records the outcome of a claimed attempt and moves the delivery on: `delivered`, `failed`,
+ * or back to `pending` for another attempt.
+ * @param db - the database
+ * @param outcome - the attempt, its failure reason (null: delivered), the receiver's status
+ *   (kept for operators, not shown), its duration, and where the delivery goes next
+ * @example await recordAttempt(db, { delivery_id, attempt: 1, error: null, response_status: 204, duration_ms: 12, next: 'delivered' })
  */
 export async function recordAttempt(
   db: Queryable,
-  attempt: Omit<AttemptRecord, 'attempted_at'>,
+  outcome: {
+    readonly delivery_id: string;
+    readonly attempt: number;
+    readonly error: FailureReason | null;
+    readonly response_status: number | null;
+    readonly duration_ms: number;
+    readonly next: 'delivered' | 'failed' | 'pending';
+  },
 ): Promise<void> {
   await db.query(
     `INSERT INTO webhook_attempts (delivery_id, attempt, response_status, error, duration_ms)
      VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
     [
-      attempt.delivery_id,
-      attempt.attempt,
-      attempt.response_status,
-      attempt.error,
-      Math.round(attempt.duration_ms),
+      outcome.delivery_id,
+      outcome.attempt,
+      outcome.response_status,
+      outcome.error,
+      Math.round(outcome.duration_ms),
     ],
   );
   await db.query(
-    `UPDATE webhook_deliveries SET attempts = GREATEST(attempts, $2), response_status = $3,
-       last_error = $4, updated_at = now() WHERE delivery_id = $1`,
-    [attempt.delivery_id, attempt.attempt, attempt.response_status, attempt.error],
-  );
-}
-
-/**
- * Closes a delivery: delivered, or failed after its last attempt.
- * @param db - the database
- * @param deliveryId - the delivery
- * @param status - how it ended
- * @example await finishDelivery(db, 'whd_1', 'delivered')
- */
-export async function finishDelivery(
-  db: Queryable,
-  deliveryId: string,
-  status: 'delivered' | 'failed',
-): Promise<void> {
-  await db.query(
-    `UPDATE webhook_deliveries SET status = $2, completed_at = now(), updated_at = now()
+    `UPDATE webhook_deliveries SET status = $2, last_error = $3, response_status = $4,
+       claimed_at = NULL, updated_at = now(),
+       completed_at = CASE WHEN $2 = 'pending' THEN NULL ELSE now() END
      WHERE delivery_id = $1`,
-    [deliveryId, status],
+    [outcome.delivery_id, outcome.next, outcome.error, outcome.response_status],
   );
 }
 
@@ -155,9 +207,7 @@ export async function deliveryHistory(
   limit: number,
 ): Promise<{ delivery: DeliveryRecord; attempts: AttemptRecord[] }[]> {
   const deliveries = await db.query<DeliveryRecord>(
-    `SELECT delivery_id, webhook_id, event, experiment_id, analysis_id, url, body, status,
-       attempts, response_status, last_error, created_at, completed_at
-     FROM webhook_deliveries WHERE webhook_id = $1
+    `SELECT ${deliveryColumns} FROM webhook_deliveries WHERE webhook_id = $1
      ORDER BY created_at DESC, delivery_id LIMIT $2`,
     [webhookId, limit],
   );
@@ -166,7 +216,7 @@ export async function deliveryHistory(
     ids.length === 0
       ? { rows: [] as AttemptRecord[] }
       : await db.query<AttemptRecord>(
-          `SELECT delivery_id, attempt, response_status, error, duration_ms, attempted_at
+          `SELECT delivery_id, attempt, error, attempted_at
            FROM webhook_attempts WHERE delivery_id = ANY($1) ORDER BY delivery_id, attempt`,
           [ids],
         );

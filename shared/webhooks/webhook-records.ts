@@ -134,6 +134,29 @@ export async function findWebhook(
 }
 
 /**
+ * The webhook a delivery goes to, with its secret, while it is in force.
+ * @param db - the database
+ * @param config - the settings holding `ABTEST_WEBHOOK_URLS`
+ * @param webhookId - the webhook
+ * @returns the webhook, or undefined when it was deleted (or is no longer configured)
+ * @example await activeWebhook(db, config, 'wh_0123456789abcdef01234567')
+ */
+export async function activeWebhook(
+  db: Queryable,
+  config: Config,
+  webhookId: string,
+): Promise<WebhookTarget | undefined> {
+  const configured = configuredWebhooks(config).find((w) => w.webhook_id === webhookId);
+  if (configured !== undefined) return configured;
+  const result = await db.query<WebhookRow>(
+    `SELECT ${columns} FROM webhooks WHERE webhook_id = $1 AND deleted_at IS NULL`,
+    [webhookId],
+  );
+  const row = result.rows[0];
+  return row === undefined ? undefined : fromRow(row);
+}
+
+/**
  * Deletes a registered webhook: no more deliveries; its history stays.
  * @param db - the database
  * @param webhookId - the webhook

@@ -19,6 +19,7 @@ import '../../functions/analyze/index.ts';
 import '../../functions/train/index.ts';
 import '../../functions/report/index.ts';
 import '../../functions/results/index.ts';
+import '../../functions/webhooks/index.ts';
 import { useStageDeps } from '../../shared/runtime/function-runtime.ts';
 import type { ExperimentResult } from '../../shared/result/result-document.ts';
 import { verifyWebhookSignature } from '../../shared/webhooks/webhook-signature.ts';
@@ -46,7 +47,7 @@ async function deliver(functionName: string, topic: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  stack = await openLocalStack({ ABTEST_API_TOKEN: token });
+  stack = await openLocalStack({ ABTEST_API_TOKEN: token, ABTEST_WEBHOOK_ALLOW_PRIVATE: 'true' });
   useStageDeps(stack.deps);
 });
 
@@ -87,6 +88,7 @@ describe('the functions, end to end', () => {
     await deliver('analyze', 'abtest.batch.validated');
     await deliver('train', 'abtest.analysis.completed');
     await deliver('report', 'abtest.model.trained');
+    await deliver('webhooks', 'abtest.webhook.delivery');
 
     const summary = await checkResponse<ExperimentResult>(
       await fetch(`${results}/v1/experiments/checkout-redesign/summary`, { headers: auth }),

@@ -1,16 +1,22 @@
 /**
  * The webhooks API through the function: registering (the secret shown once), listing
- * (configured URLs too), a delivery made by fireWebhooks (as the stages will) reaching a local
- * receiver with a signature the registered secret verifies, the delivery history, deletion,
- * and the refusals.
+ * (configured URLs too) with every URL redacted for every token, a delivery announced as the
+ * stages do reaching a local receiver with a signature the registered secret verifies, the
+ * delivery history as outcomes and reason classes, deletion, and the refusals (every notation
+ * of the metadata address among them). Loopback receivers need ABTEST_WEBHOOK_ALLOW_PRIVATE.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fireWebhooks } from '../../shared/webhooks/fire-webhooks.ts';
+import { ConfigError, loadConfig } from '../../shared/config/load-config.ts';
+import { enqueueWebhookEvent } from '../../shared/webhooks/enqueue-webhook-event.ts';
 import { verifyWebhookSignature } from '../../shared/webhooks/webhook-signature.ts';
-import { openResultsServer, type ResultsServer } from '../shared/http/results-server.ts';
+import {
+  openResultsServer,
+  testReadToken,
+  type ResultsServer,
+} from '../shared/http/results-server.ts';
 import { startReceiver, type WebhookReceiver } from '../support/webhook-receiver.ts';
 
-const configuredUrl = 'http://127.0.0.1:9/configured-hook';
+const configuredUrl = 'http://127.0.0.1:9/configured-hook?token=configured-secret-path';
 const subject = { experiment_id: 'checkout-redesign', analysis_id: `an_${'ab'.repeat(12)}` };
 let server: ResultsServer;
 let receiver: WebhookReceiver;
@@ -25,10 +31,15 @@ interface Created {
 }
 
 beforeAll(async () => {
-  server = await openResultsServer({
-    ABTEST_WEBHOOK_URLS: configuredUrl,
-    ABTEST_WEBHOOK_SECRET: 'configured-secret-0123456789',
-  });
+  server = await openResultsServer(
+    {
+      ABTEST_WEBHOOK_URLS: configuredUrl,
+      ABTEST_WEBHOOK_SECRET: 'configured-secret-0123456789',
+      ABTEST_WEBHOOK_ALLOW_PRIVATE: 'true',
+      ABTEST_WEBHOOK_TIMEOUT_SECONDS: '2',
+    },
+    { chain: true },
+  );
   receiver = await startReceiver();
 });
 
@@ -47,8 +58,10 @@ describe('the webhooks API', () => {
     });
     expect(response.status).toBe(201);
     created = response.body;
+    const port = new URL(receiver.url).port;
     expect(created).toMatchObject({
-      url: receiver.url,
+      url: `http://127.0.0.1:${port}/…`,
+      url_hint: expect.stringMatching(/^sha256:[0-9a-f]{8}$/),
       experiment_id: 'checkout-redesign',
       events: ['analysis.completed', 'report.ready'],
       source: 'api',
@@ -57,25 +70,29 @@ describe('the webhooks API', () => {
     expect(created.secret).toMatch(/^whsec_[0-9a-f]{48}$/);
     expect(response.headers.get('location')).toBe(`/v1/webhooks/${created.webhook_id}`);
 
-    const list = await server.api<{ items: Record<string, unknown>[] }>('/v1/webhooks');
-    expect(list.status).toBe(200);
-    expect(list.body.items.map((item) => [item.url, item.source])).toEqual([
-      [configuredUrl, 'config'],
-      [receiver.url, 'api'],
-    ]);
-    expect(list.body.items.every((item) => !('secret' in item))).toBe(true);
+    // Any token sees URLs redacted: their paths and queries often hold secrets.
+    for (const token of [undefined, testReadToken]) {
+      const list = await server.api<{ items: Record<string, unknown>[] }>('/v1/webhooks', {
+        ...(token === undefined ? {} : { token }),
+      });
+      expect(list.status).toBe(200);
+      expect(list.body.items.map((item) => [item.url, item.source])).toEqual([
+        ['http://127.0.0.1:9/…', 'config'],
+        [`http://127.0.0.1:${port}/…`, 'api'],
+      ]);
+      expect(list.bytes.toString('utf8')).not.toContain('configured-secret-path');
+      expect(list.bytes.toString('utf8')).not.toContain('/hooks/abtest');
+      expect(list.body.items.every((item) => !('secret' in item))).toBe(true);
+    }
   });
 
   it('delivers a signed event the registered secret verifies, and keeps its history', async () => {
-    const firing = await fireWebhooks(
-      server.stack.deps,
-      'analysis.completed',
-      subject,
-      { users: 2894 },
-      { sleep: async () => undefined, attempts: 1, timeoutMs: 2000 },
+    const deps = server.stack.deps;
+    await deps.db.transaction((tx) =>
+      enqueueWebhookEvent(tx, deps.config, 'analysis.completed', subject, { users: 2894 }),
     );
-    // The configured URL points at a closed port: recorded as failed, the stage unaffected.
-    expect(firing).toEqual({ delivered: 1, failed: 1, skipped: 0 });
+    await deps.bus.flush();
+    await deps.bus.idle();
     expect(receiver.received).toHaveLength(1);
     const request = receiver.received[0];
     const signature = request?.headers['x-abtest-signature'] as string;
@@ -88,6 +105,7 @@ describe('the webhooks API', () => {
 
     const history = await server.api<{ items: Record<string, unknown>[] }>(
       `/v1/webhooks/${created.webhook_id}/deliveries`,
+      { token: testReadToken },
     );
     expect(history.status).toBe(200);
     expect(history.body.items).toHaveLength(1);
@@ -95,23 +113,28 @@ describe('the webhooks API', () => {
       delivery_id: request?.headers['x-abtest-delivery'],
       event: 'analysis.completed',
       ...subject,
-      url: receiver.url,
+      url: created.url,
       status: 'delivered',
       attempts: 1,
-      response_status: 204,
-      last_error: null,
-      attempt_log: [{ attempt: 1, response_status: 204, error: null }],
+      failure_reason: null,
+      attempt_log: [{ attempt: 1, outcome: 'delivered', reason: null }],
     });
 
+    // The configured URL points at a closed port: failed after its attempts, and the history
+    // says only the class of failure (no address, port or error text).
     const list = await server.api<{ items: { webhook_id: string; source: string }[] }>(
       '/v1/webhooks',
     );
     const configured = list.body.items.find((item) => item.source === 'config');
-    const failed = await server.api<{ items: { status: string; last_error: string }[] }>(
+    const failed = await server.api<{ items: Record<string, unknown>[] }>(
       `/v1/webhooks/${configured?.webhook_id}/deliveries`,
     );
-    expect(failed.body.items[0]?.status).toBe('failed');
-    expect(failed.body.items[0]?.last_error).toMatch(/^request failed: /);
+    expect(failed.body.items[0]).toMatchObject({
+      status: 'failed',
+      attempts: 5,
+      failure_reason: 'connection_error',
+    });
+    expect(failed.bytes.toString('utf8')).not.toMatch(/ECONNREFUSED|refused/i);
   });
 
   it('deletes a webhook (204) but keeps its history; a configured one is a 409', async () => {
@@ -138,7 +161,12 @@ describe('the webhooks API', () => {
     ['a non-http URL', { url: 'ftp://hooks.example.test/x' }, /^url: /],
     ['credentials in the URL', { url: 'https://user:pw@hooks.example.test/' }, /credentials/],
     ['the metadata server', { url: 'http://metadata.google.internal/x' }, /metadata server/],
-    ['a link-local address', { url: 'http://169.254.169.254/latest' }, /link-local/],
+    ['the metadata address', { url: 'http://169.254.169.254/latest' }, /metadata server/],
+    ['a mapped metadata address', { url: 'http://[::ffff:169.254.169.254]/' }, /metadata/],
+    ['a hex-mapped metadata address', { url: 'http://[::ffff:a9fe:a9fe]/' }, /metadata/],
+    ['the AWS IPv6 metadata address', { url: 'http://[fd00:ec2::254]/' }, /metadata/],
+    ['a decimal metadata address', { url: 'http://2852039166/' }, /metadata/],
+    ['a link-local address', { url: 'http://169.254.10.10/latest' }, /link-local/],
     ['an unknown event', { url: 'https://hooks.example.test/', events: ['x'] }, /^events\.0: /],
     ['no events', { url: 'https://hooks.example.test/', events: [] }, /^events: /],
     [
@@ -155,5 +183,43 @@ describe('the webhooks API', () => {
   it('answers 404 for the deliveries of an unknown webhook', async () => {
     const response = await server.api(`/v1/webhooks/wh_${'0'.repeat(24)}/deliveries`);
     expect(response.status).toBe(404);
+  });
+});
+
+describe('ABTEST_WEBHOOK_URLS', () => {
+  const base = { ABTEST_WEBHOOK_SECRET: 'configured-secret-0123456789' };
+
+  it.each([
+    [
+      'http://169.254.169.254/latest',
+      'true',
+      /URL 1 \(http:\/\/169\.254\.169\.254\/…\): the cloud metadata server/,
+    ],
+    ['https://ok.example.com/a,http://[::ffff:a9fe:a9fe]/x', 'true', /URL 2 .*metadata server/],
+    ['http://127.0.0.1:8080/hook?key=secret-part', 'false', /URL 1 .*ALLOW_PRIVATE=true/],
+    ['http://10.0.0.5/', 'false', /ALLOW_PRIVATE=true/],
+  ])('goes through the same checks as registered URLs: %s', (urls, allowPrivate, message) => {
+    const load = () =>
+      loadConfig({
+        ...base,
+        ABTEST_WEBHOOK_URLS: urls,
+        ABTEST_WEBHOOK_ALLOW_PRIVATE: allowPrivate,
+      });
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(message);
+    expect(load).not.toThrow(/secret-part/);
+  });
+
+  it('accepts public URLs, and private ones when allowed', () => {
+    expect(
+      loadConfig({ ...base, ABTEST_WEBHOOK_URLS: 'https://hooks.example.com/x' }).webhookUrls,
+    ).toEqual(['https://hooks.example.com/x']);
+    expect(
+      loadConfig({
+        ...base,
+        ABTEST_WEBHOOK_URLS: 'http://127.0.0.1:8080/x',
+        ABTEST_WEBHOOK_ALLOW_PRIVATE: 'true',
+      }).webhookAllowPrivate,
+    ).toBe(true);
   });
 });

@@ -111,7 +111,7 @@ describe('abtest serve', () => {
   it('runs the chain over HTTP: upload, poll, summary, PDF and CSV, a signed webhook', async () => {
     const receiver = await startReceiver();
 
-    const server = await serve('clean');
+    const server = await serve('clean', { ABTEST_WEBHOOK_ALLOW_PRIVATE: 'true' });
     const api = client(server.url, token);
     expect(
       (

@@ -27,13 +27,35 @@ export const deliveryPolicy = {
   maxBackoffMs: 10_000,
 } as const;
 
+/**
+ * How a subscription's messages are delivered, beyond the bus's defaults. On Pub/Sub these are
+ * the subscription's own settings (Terraform, the emulator's push subscriptions); the
+ * in-process bus honours them itself.
+ */
+export interface SubscriptionOptions {
+  /**
+   * Deliver this many messages of the subscription at once, apart from every other
+   * subscription: slow handlers (a webhook receiver that does not answer) then hold up neither
+   * each other nor the chain. Without it the subscription shares the chain's one-at-a-time
+   * delivery.
+   */
+  readonly concurrency?: number;
+  /** Multiplies the bus's retry backoff (Pub/Sub: the subscription's retry policy). */
+  readonly backoffScale?: number;
+}
+
 /** A message bus fed by the outbox. */
 export interface EventBus {
   readonly kind: 'inprocess' | 'pubsub';
   /** Sends every message the outbox holds that has not been sent yet. */
   flush(): Promise<void>;
   /** Delivers the messages of `topic` to `handler` under a named subscription. */
-  subscribe(topic: Topic, subscription: string, handler: MessageHandler): Promise<void>;
+  subscribe(
+    topic: Topic,
+    subscription: string,
+    handler: MessageHandler,
+    options?: SubscriptionOptions,
+  ): Promise<void>;
   close(): Promise<void>;
 }
 

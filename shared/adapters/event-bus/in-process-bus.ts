@@ -5,15 +5,19 @@
  * after five attempts. A delivery interrupted by a crash is still `pending` and is delivered
  * again after a restart: at least once, never lost.
  *
- * Deliveries run one at a time, oldest first. With `redeliver: N` (the `ABTEST_BUS_REDELIVER`
- * test setting) every delivery is made N times and the ready deliveries are shuffled, to prove
- * handlers idempotent and order-independent.
+ * The chain's deliveries run one at a time, oldest first. A subscription given a `concurrency`
+ * (webhook deliveries) runs in a lane of its own, that many at once, so a slow handler there
+ * holds up neither the chain nor its neighbours. With `redeliver: N` (the
+ * `ABTEST_BUS_REDELIVER` test setting) every delivery is made N times and the ready deliveries
+ * are shuffled, to prove handlers idempotent and order-independent. When the database fails
+ * (a restart), delivery is tried again with backoff, so nothing waits for a new message to be
+ * noticed.
  */
 import type { Logger } from '../../logging/logger.ts';
 import type { Topic } from '../../messages/topics.ts';
 import type { Database } from '../database/database.ts';
 import { randomSource } from '../../random/random-source.ts';
-import type { EventBus, MessageHandler } from './event-bus.ts';
+import type { EventBus, MessageHandler, SubscriptionOptions } from './event-bus.ts';
 import { backoffMs, deliveryPolicy } from './event-bus.ts';
 
 /** A delivery that failed five times. */
@@ -72,12 +76,12 @@ export function inProcessBus(db: Database, options: InProcessBusOptions): InProc
     minBackoffMs: options.minBackoffMs ?? deliveryPolicy.minBackoffMs,
     maxBackoffMs: options.maxBackoffMs ?? deliveryPolicy.maxBackoffMs,
   };
-  const subscriptions = new Map<string, { topic: Topic; handler: MessageHandler }>();
+  const subscriptions = new Map<string, Subscription>();
+  const lanes = new Map<string, Lane>();
   const random = randomSource(options.seed ?? 20261126).next;
-  let running: Promise<void> | undefined;
-  let dirty = false;
   let closed = false;
   let timer: NodeJS.Timeout | undefined;
+  let failures = 0;
 
   /**
    * Moves unsent outbox messages to one delivery per subscription of their topic, a few
@@ -107,15 +111,15 @@ export function inProcessBus(db: Database, options: InProcessBusOptions): InProc
     }
   };
 
-  const readyDeliveries = async (): Promise<ReadyDelivery[]> => {
-    const names = [...subscriptions.keys()];
+  const readyDeliveries = async (lane: Lane, limit: number): Promise<ReadyDelivery[]> => {
+    const names = [...lane.names];
     if (names.length === 0) return [];
     const result = await db.query<ReadyDelivery>(
       `SELECT d.message_id, d.subscription, m.topic, m.payload, d.attempts
        FROM bus_deliveries d JOIN outbox_messages m USING (message_id)
        WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND d.subscription = ANY($1)
-       ORDER BY d.next_attempt_at, m.created_at, d.message_id, d.subscription LIMIT 50`,
-      [names],
+       ORDER BY d.next_attempt_at, m.created_at, d.message_id, d.subscription LIMIT $2`,
+      [names, limit],
     );
     return [...result.rows];
   };
@@ -163,6 +167,7 @@ export function inProcessBus(db: Database, options: InProcessBusOptions): InProc
       attempt,
       error: message,
     });
+    const scale = subscriptions.get(delivery.subscription)?.options.backoffScale ?? 1;
     await db.query(
       `UPDATE bus_deliveries SET status = $3, last_error = $4,
          next_attempt_at = now() + make_interval(secs => $5), updated_at = now()
@@ -172,15 +177,15 @@ export function inProcessBus(db: Database, options: InProcessBusOptions): InProc
         delivery.subscription,
         dead ? 'dead' : 'pending',
         message,
-        backoffMs(attempt, policy) / 1000,
+        (backoffMs(attempt, policy) * scale) / 1000,
       ],
     );
   };
 
-  /** Delivers a set of ready deliveries; with redelivery, N interleaved copies of each. */
-  const deliverAll = async (ready: readonly ReadyDelivery[]): Promise<void> => {
+  /** Delivers a set of ready deliveries one after the other; with redelivery, N interleaved copies. */
+  const deliverInTurn = async (ready: readonly ReadyDelivery[]): Promise<void> => {
     const attempts = new Map<ReadyDelivery, number>();
-    const failures = new Map<ReadyDelivery, unknown>();
+    const failed = new Map<ReadyDelivery, unknown>();
     for (const delivery of ready) attempts.set(delivery, await startAttempt(delivery));
     const copies =
       redeliver > 1
@@ -193,25 +198,41 @@ export function inProcessBus(db: Database, options: InProcessBusOptions): InProc
       if (closed) return;
       await options.beforeDelivery?.();
       const error = await runHandler(delivery, attempts.get(delivery) ?? 1);
-      if (error !== undefined && !failures.has(delivery)) failures.set(delivery, error);
+      if (error !== undefined && !failed.has(delivery)) failed.set(delivery, error);
     }
     for (const delivery of ready) {
-      await settle(delivery, attempts.get(delivery) ?? 1, failures.get(delivery));
+      await settle(delivery, attempts.get(delivery) ?? 1, failed.get(delivery));
     }
   };
 
-  const drain = async (): Promise<void> => {
+  /** Delivers a set of ready deliveries side by side; each one's copies one after the other. */
+  const deliverSideBySide = async (ready: readonly ReadyDelivery[]): Promise<void> => {
+    await Promise.all(
+      ready.map(async (delivery) => {
+        const attempt = await startAttempt(delivery);
+        let error: unknown;
+        for (let copy = 0; copy < redeliver && !closed; copy += 1) {
+          await options.beforeDelivery?.();
+          error ??= await runHandler(delivery, attempt);
+        }
+        if (!closed) await settle(delivery, attempt, error);
+      }),
+    );
+  };
+
+  const drain = async (lane: Lane): Promise<void> => {
     do {
-      dirty = false;
+      lane.dirty = false;
       for (;;) {
         // The bus's own statements wait too: a burst of uploads is answered first.
         await options.beforeDelivery?.();
         await fanOut();
-        const ready = await readyDeliveries();
+        const ready = await readyDeliveries(lane, lane.concurrency > 1 ? lane.concurrency : 50);
         if (ready.length === 0 || closed) break;
-        await deliverAll(redeliver > 1 ? ready : ready.slice(0, 1));
+        if (lane.concurrency > 1) await deliverSideBySide(ready);
+        else await deliverInTurn(redeliver > 1 ? ready : ready.slice(0, 1));
       }
-    } while (dirty && !closed);
+    } while (lane.dirty && !closed);
   };
 
   const nextDueInMs = async (): Promise<number | undefined> => {
@@ -228,40 +249,64 @@ export function inProcessBus(db: Database, options: InProcessBusOptions): InProc
     return row.wait_ms === null ? undefined : Math.max(0, row.wait_ms);
   };
 
-  const kick = (): Promise<void> => {
-    dirty = true;
-    if (running === undefined && !closed) {
-      running = drain()
-        .catch((error: unknown) => options.logger.error('bus dispatch failed', { error }))
+  const kickLane = (lane: Lane): Promise<void> => {
+    lane.dirty = true;
+    if (lane.running === undefined && !closed) {
+      lane.running = drain(lane)
+        .then(() => {
+          failures = 0;
+        })
+        .catch((error: unknown) => {
+          failures += 1;
+          options.logger.error('bus dispatch failed, will retry', { error, failures });
+          // The database may be restarting: look again later, longer each time.
+          schedule(Math.min(30_000, 250 * 2 ** Math.min(failures, 7)));
+        })
         .finally(() => {
-          running = undefined;
+          lane.running = undefined;
           void scheduleNext();
         });
     }
-    return running ?? Promise.resolve();
+    return lane.running ?? Promise.resolve();
+  };
+
+  const kick = (): Promise<void> =>
+    Promise.all([...lanes.values()].map(kickLane)).then(() => undefined);
+
+  const schedule = (waitMs: number): void => {
+    if (closed) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => void kick(), Math.ceil(waitMs) + 5);
   };
 
   const scheduleNext = async (): Promise<void> => {
-    if (closed) return;
+    if (closed || failures > 0) return;
     const wait = await nextDueInMs().catch(() => undefined);
     if (wait === undefined || closed) return;
-    clearTimeout(timer);
-    timer = setTimeout(() => void kick(), Math.ceil(wait) + 5);
+    schedule(wait);
   };
+
+  const running = () =>
+    [...lanes.values()].flatMap((lane) => (lane.running === undefined ? [] : [lane.running]));
 
   return {
     kind: 'inprocess',
     async flush() {
       void kick();
     },
-    async subscribe(topic, subscription, handler) {
-      subscriptions.set(subscription, { topic, handler });
+    async subscribe(topic, subscription, handler, subscriptionOptions = {}) {
+      subscriptions.set(subscription, { topic, handler, options: subscriptionOptions });
+      const concurrency = subscriptionOptions.concurrency ?? 1;
+      const laneName = subscriptionOptions.concurrency === undefined ? '' : subscription;
+      const lane = lanes.get(laneName) ?? { names: new Set(), concurrency, dirty: false };
+      lane.names.add(subscription);
+      lanes.set(laneName, lane);
       void kick();
     },
     async idle() {
       for (;;) {
         await kick();
-        while (running !== undefined) await running;
+        for (let busy = running(); busy.length > 0; busy = running()) await Promise.all(busy);
         const wait = await nextDueInMs();
         if (wait === undefined) return;
         await new Promise((resolve) => setTimeout(resolve, Math.ceil(wait) + 5));
@@ -277,9 +322,27 @@ export function inProcessBus(db: Database, options: InProcessBusOptions): InProc
     async close() {
       closed = true;
       clearTimeout(timer);
-      while (running !== undefined) await running;
+      for (let busy = running(); busy.length > 0; busy = running()) await Promise.all(busy);
     },
   };
+}
+
+/** A subscription and how it wants its messages. */
+interface Subscription {
+  readonly topic: Topic;
+  readonly handler: MessageHandler;
+  readonly options: SubscriptionOptions;
+}
+
+/**
+ * Subscriptions delivered together: the chain's (one at a time), or one subscription with a
+ * concurrency of its own.
+ */
+interface Lane {
+  readonly names: Set<string>;
+  readonly concurrency: number;
+  running?: Promise<void> | undefined;
+  dirty: boolean;
 }
 
 function shuffle<T>(items: readonly T[], random: () => number): T[] {

@@ -11,6 +11,7 @@ import {
   modelResultSchema,
 } from '../../result/result-document.ts';
 import { experimentIdPattern } from '../../events/events-contract.ts';
+import { failureReasons } from '../../webhooks/delivery-records.ts';
 import { webhookEvents } from '../../webhooks/webhook-records.ts';
 
 const timestamp = z.iso.datetime();
@@ -195,10 +196,17 @@ export const webhookRequestSchema = z.object({
     .meta({ description: 'Both events when omitted.' }),
 });
 
-/** A webhook as listed (never with its secret). */
+/** A webhook as listed (never with its secret, its URL redacted). */
 export const webhookSchema = z.object({
   webhook_id: z.string(),
-  url: z.string(),
+  url: z.string().meta({
+    description:
+      'Scheme, host and port; the path and query (which often hold a secret) shown as `…`.',
+  }),
+  url_hint: z.string().meta({
+    description:
+      'Tells URLs apart without showing them: `sha256:` and the first 8 hex digits of the SHA-256 of the whole URL.',
+  }),
   experiment_id: z.string().nullable(),
   events: z.array(webhookEvent),
   source: z.enum(['api', 'config']),
@@ -214,25 +222,28 @@ export const webhookCreatedSchema = webhookSchema.extend({
 /** `GET /v1/webhooks`. */
 export const webhookListSchema = z.object({ items: z.array(webhookSchema) });
 
-/** One delivery with its attempts. */
+const failureReason = z.enum(failureReasons).meta({
+  description:
+    'Why an attempt failed: address_not_allowed (the URL or an address it resolves to is refused), dns_error, connection_error, timeout, http_3xx (redirects are not followed), http_4xx, http_5xx, http_other, webhook_deleted.',
+});
+
+/** One delivery with its attempts: delivered, or failed with a reason class. */
 export const deliverySchema = z.object({
   delivery_id: z.string(),
   event: webhookEvent,
   experiment_id: z.string(),
   analysis_id: z.string(),
-  url: z.string(),
+  url: z.string().meta({ description: "Redacted like the webhook's." }),
   status: z.enum(['pending', 'delivering', 'delivered', 'failed']),
   attempts: count,
-  response_status: z.int().nullable(),
-  last_error: z.string().nullable(),
+  failure_reason: failureReason.nullable(),
   created_at: timestamp,
   completed_at: timestamp.nullable(),
   attempt_log: z.array(
     z.object({
       attempt: z.int().min(1),
-      response_status: z.int().nullable(),
-      error: z.string().nullable(),
-      duration_ms: count,
+      outcome: z.enum(['delivered', 'failed']),
+      reason: failureReason.nullable(),
       attempted_at: timestamp,
     }),
   ),

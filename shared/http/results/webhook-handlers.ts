@@ -18,7 +18,7 @@ import {
   withoutSecret,
   type WebhookRecord,
 } from '../../webhooks/webhook-records.ts';
-import { webhookUrlProblem } from '../../webhooks/webhook-url.ts';
+import { redactUrl, webhookUrlProblem } from '../../net/webhook-target.ts';
 import { sendJson } from '../http-json.ts';
 import { webhookRequestSchema, type DeliveryView, type WebhookView } from './api-schemas.ts';
 import { isoTime, isoTimeOrNull } from './iso-time.ts';
@@ -41,7 +41,9 @@ export async function registerWebhook(context: RouteContext): Promise<void> {
       400,
     );
   }
-  const problem = webhookUrlProblem(parsed.data.url);
+  const problem = webhookUrlProblem(parsed.data.url, {
+    allowPrivate: context.deps.config.webhookAllowPrivate,
+  });
   if (problem !== undefined) throw new ValidationError(`url: ${problem}`, 400);
   const created = await createWebhook(context.deps.db, {
     url: parsed.data.url,
@@ -109,10 +111,13 @@ export async function listDeliveries(context: RouteContext): Promise<void> {
   });
 }
 
+/** A webhook as shown to any token: its URL redacted (the path or query may be a secret). */
 function webhookView(webhook: WebhookRecord): WebhookView {
+  const shown = redactUrl(webhook.url);
   return {
     webhook_id: webhook.webhook_id,
-    url: webhook.url,
+    url: shown.url,
+    url_hint: shown.hint,
     experiment_id: webhook.experiment_id,
     events: [...webhook.events],
     source: webhook.source,
@@ -120,24 +125,23 @@ function webhookView(webhook: WebhookRecord): WebhookView {
   };
 }
 
+/** A delivery as the history shows it: delivered, or failed with a reason class. */
 function deliveryView(delivery: DeliveryRecord, attempts: readonly AttemptRecord[]): DeliveryView {
   return {
     delivery_id: delivery.delivery_id,
     event: delivery.event,
     experiment_id: delivery.experiment_id,
     analysis_id: delivery.analysis_id,
-    url: delivery.url,
+    url: redactUrl(delivery.url).url,
     status: delivery.status,
     attempts: delivery.attempts,
-    response_status: delivery.response_status,
-    last_error: delivery.last_error,
+    failure_reason: delivery.status === 'delivered' ? null : delivery.last_error,
     created_at: isoTime(delivery.created_at),
     completed_at: isoTimeOrNull(delivery.completed_at),
     attempt_log: attempts.map((attempt) => ({
       attempt: attempt.attempt,
-      response_status: attempt.response_status,
-      error: attempt.error,
-      duration_ms: attempt.duration_ms,
+      outcome: attempt.error === null ? 'delivered' : 'failed',
+      reason: attempt.error,
       attempted_at: isoTime(attempt.attempted_at),
     })),
   };

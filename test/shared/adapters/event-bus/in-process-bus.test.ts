@@ -106,6 +106,55 @@ describe('in-process bus', () => {
     expect((await bus.deadLetters()).map((d) => d.subscription)).toEqual(['failing']);
   });
 
+  it('delivers a subscription with a concurrency of its own beside the chain, that many at once', async () => {
+    const bus = openBus();
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const started: string[] = [];
+    const startedTwo = new Promise<void>((resolve) => {
+      const slow = async (message: { id: string }) => {
+        started.push(message.id);
+        if (started.length === 2) resolve();
+        await gate;
+      };
+      void bus.subscribe(
+        topics.batchValidated,
+        'slow',
+        async (message) => {
+          await slow(message);
+        },
+        { concurrency: 2 },
+      );
+    });
+    const chain = messageInbox();
+    await bus.subscribe(topics.batchReceived, 'chain', chain.handler);
+    for (const batch of ['v1', 'v2']) {
+      await enqueueMessage(
+        db,
+        topics.batchValidated,
+        { ...received(batch), experiment_ids: [] },
+        batch,
+      );
+    }
+    await enqueueMessage(db, topics.batchReceived, received('b1'), 'b1');
+    await bus.flush();
+    // Both slow deliveries are under way at once, and the chain's message is delivered while
+    // they still hang.
+    await startedTwo;
+    await chain.until((d) => d.length === 1);
+    expect(started.sort()).toEqual([`${topics.batchValidated}:v1`, `${topics.batchValidated}:v2`]);
+    release();
+    await bus.idle();
+    const settled = await db.query<{ subscription: string; status: string }>(
+      'SELECT subscription, status FROM bus_deliveries ORDER BY subscription, message_id',
+    );
+    expect(settled.rows).toEqual([
+      { subscription: 'chain', status: 'done' },
+      { subscription: 'slow', status: 'done' },
+      { subscription: 'slow', status: 'done' },
+    ]);
+  });
+
   it('resolves idle() only once every message, and every message they caused, is settled', async () => {
     const bus = openBus();
     const analyze = messageInbox();
