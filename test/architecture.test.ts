@@ -5,7 +5,9 @@
  * may import its own floor or a floor below it, never one above it nor one beside it (the pure
  * core never imports an adapter). So the pure core and base import no adapter, record, stage,
  * HTTP module or entry point; records import no stage, HTTP module or entry point; stages no
- * HTTP module or entry point; and nothing in shared/ imports functions/.
+ * HTTP module or entry point; and nothing in shared/ imports functions/. And no dependency
+ * without a user: every runtime dependency is imported there, and nothing there imports a
+ * package the functions' production install lacks.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -64,6 +66,9 @@ const floors: readonly { floor: string; level: number; paths: readonly string[] 
 /** The folders whose files are checked, relative to the repository root. */
 const roots = ['shared', 'functions', 'bin'];
 
+/** Runtime dependencies no file imports by name: nodejs-polars loads its platform binary. */
+const loadedIndirectly = ['nodejs-polars-linux-x64-gnu'];
+
 /** One source file: its path relative to the repository root (with `/`), and its text. */
 interface SourceFile {
   readonly file: string;
@@ -77,11 +82,50 @@ function floorOf(file: string): (typeof floors)[number] | undefined {
   );
 }
 
+/** The import specifiers of a file, as written. */
+function specifiersOf(source: SourceFile): string[] {
+  return ts.preProcessFile(source.text, true, true).importedFiles.map((i) => i.fileName);
+}
+
+/** The package a bare specifier names (`@scope/name` or `name`), or undefined for a path or a built-in. */
+function packageOf(specifier: string): string | undefined {
+  if (specifier.startsWith('.') || specifier.startsWith('node:')) return undefined;
+  return specifier
+    .split('/')
+    .slice(0, specifier.startsWith('@') ? 2 : 1)
+    .join('/');
+}
+
+/**
+ * Runtime dependencies nothing imports, and imported packages that are not runtime
+ * dependencies (a dev dependency is missing from the functions' production install).
+ * @param sources - the files of shared/, functions/ and bin/
+ * @param dependencies - package.json's `dependencies`
+ * @returns one sentence per problem
+ */
+function dependencyProblems(
+  sources: readonly SourceFile[],
+  dependencies: readonly string[],
+): string[] {
+  const imported = new Map<string, string>();
+  for (const source of sources) {
+    for (const name of specifiersOf(source).map(packageOf)) {
+      if (name !== undefined && !imported.has(name)) imported.set(name, source.file);
+    }
+  }
+  return [
+    ...dependencies
+      .filter((name) => !imported.has(name) && !loadedIndirectly.includes(name))
+      .map((name) => `${name}: a dependency nothing in ${roots.join('/, ')}/ imports`),
+    ...[...imported]
+      .filter(([name]) => !dependencies.includes(name))
+      .map(([name, file]) => `${file} imports ${name}, which is not a runtime dependency`),
+  ];
+}
+
 /** The relative imports of a file, resolved to repository-relative paths. */
 function importsOf(source: SourceFile): string[] {
-  const { importedFiles } = ts.preProcessFile(source.text, true, true);
-  return importedFiles
-    .map((imported) => imported.fileName)
+  return specifiersOf(source)
     .filter((specifier) => specifier.startsWith('.'))
     .map((specifier) =>
       path.posix.normalize(path.posix.join(path.posix.dirname(source.file), specifier)),
@@ -130,9 +174,12 @@ async function sourcesUnder(folder: string): Promise<SourceFile[]> {
 }
 
 let sources: SourceFile[];
+let dependencies: string[];
 
 beforeAll(async () => {
   sources = (await Promise.all(roots.map(sourcesUnder))).flat();
+  const packageJson = JSON.parse(await readFile(path.join(repoRoot, 'package.json'), 'utf8'));
+  dependencies = Object.keys(packageJson.dependencies);
 });
 
 describe('the floors of the house', () => {
@@ -206,5 +253,23 @@ describe('the floors of the house', () => {
     expect(
       floorViolations([{ file: 'shared/stats/x.ts', text: "import '../pricing/y.ts';" }]),
     ).toEqual(['shared/stats/x.ts imports shared/pricing/y.ts, which is on no floor']);
+  });
+});
+
+describe('the dependencies', () => {
+  it('has a user for every runtime dependency, and imports no dev dependency', () => {
+    expect(dependencyProblems(sources, dependencies)).toEqual([]);
+  });
+
+  it('flags a dependency nobody imports and an import of a package that is not one', () => {
+    const files = [
+      { file: 'shared/stats/x.ts', text: "import ss from 'simple-statistics';\nimport 'node:fs';" },
+      { file: 'shared/models/y.ts', text: "import { Matrix } from 'ml-matrix/src/index.js';" },
+      { file: 'bin/z.js', text: "import { z } from '@scope/pkg/sub';" },
+    ];
+    expect(dependencyProblems(files, ['ml-matrix', '@scope/pkg', 'arquero'])).toEqual([
+      'arquero: a dependency nothing in shared/, functions/, bin/ imports',
+      'shared/stats/x.ts imports simple-statistics, which is not a runtime dependency',
+    ]);
   });
 });
