@@ -128,24 +128,25 @@ function summarizeArm(input: CupedArmInput, theta: number, pooledMeanX: number):
 export function cuped(arms: readonly CupedArmInput[], control: string, alpha: number): CupedResult {
   const controlArm = arms.find((arm) => arm.name === control);
   if (controlArm === undefined) throw new RangeError(`no arm is named "${control}"`);
-  const pooled = arms.reduce((sum, arm) => mergeBivariateMoments(sum, arm.moments), {
-    ...EMPTY_BIVARIATE_MOMENTS,
-  });
+  const pooled = arms.reduce(
+    (sum, arm) => mergeBivariateMoments(sum, arm.moments),
+    EMPTY_BIVARIATE_MOMENTS,
+  );
   const theta = cupedTheta(pooled);
   const summaries = arms.map((arm) => summarizeArm(arm, theta, pooled.meanX));
   const controlSummary = summaries[arms.indexOf(controlArm)];
-  const comparisons = summaries
-    .filter((arm) => arm.name !== control)
-    .map((arm): CupedComparison => {
-      const welch = welchTTest(controlSummary.adjusted, arm.adjusted, alpha);
-      const input = arms.find((a) => a.name === arm.name)!;
-      const plain = welchTTest(marginalY(controlArm.moments), marginalY(input.moments), alpha);
-      const unadjusted = plain.standardError;
-      const reduction =
-        welch.standardError !== null && unadjusted !== null && unadjusted > 0
-          ? 1 - (welch.standardError / unadjusted) ** 2
-          : null;
-      return {
+  const comparisons = arms.flatMap((input, index): CupedComparison[] => {
+    if (input.name === control) return [];
+    const arm = summaries[index];
+    const welch = welchTTest(controlSummary.adjusted, arm.adjusted, alpha);
+    const plain = welchTTest(marginalY(controlArm.moments), marginalY(input.moments), alpha);
+    const unadjusted = plain.standardError;
+    const reduction =
+      welch.standardError !== null && unadjusted !== null && unadjusted > 0
+        ? 1 - (welch.standardError / unadjusted) ** 2
+        : null;
+    return [
+      {
         treatment: arm.name,
         welch,
         relativeLift: relativeLift(
@@ -155,7 +156,8 @@ export function cuped(arms: readonly CupedArmInput[], control: string, alpha: nu
         ),
         unadjustedStandardError: unadjusted,
         varianceReduction: reduction,
-      };
-    });
+      },
+    ];
+  });
   return { theta, arms: summaries, comparisons };
 }

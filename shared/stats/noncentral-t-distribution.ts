@@ -88,7 +88,7 @@ const clamp01 = (p: number): number => Math.min(1, Math.max(0, p));
 /**
  * Noncentral t CDF P(T <= t). For t >= 0, F = Phi(-delta) + (1/2) sum_j [p_j I_x(j + 1/2, v/2)
  * + q_j I_x(j + 1, v/2)] with x = t^2 / (t^2 + v); for t < 0, F(t; v, delta) = 1 -
- * F(-t; v, -delta), whose upper tail is summed directly. Relative accuracy ~1e-14 in the tail on
+ * F(-t; v, -delta), whose upper tail is summed directly. Relative accuracy ~1e-13 in the tail on
  * the side of delta; in the far tail opposite delta the accuracy is ~1e-16 absolute.
  * Source: Lenth (1989), "Algorithm AS 243: Cumulative Distribution Function of the Non-central
  * t Distribution", Applied Statistics 38(1); Benton & Krishnamoorthy (2003), Computational
