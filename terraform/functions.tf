@@ -12,6 +12,14 @@
 # | train        | push: abtest.analysis.completed  | curated: read; artifacts: rw (models/)     |
 # | report       | push: abtest.model.trained       | artifacts: rw (reports/)                   |
 # | results      | HTTP GET /v1/experiments...      | artifacts: read, signed report URLs        |
+# | webhooks     | push: abtest.webhook.delivery    | none (the database, and the internet)      |
+#
+# Webhooks: analyze and report only record their deliveries (with a message each, in the
+# transaction of what they announce); the webhooks function makes them, one attempt per
+# message, so a receiver that does not answer never holds up a stage. It is the one function
+# that calls out to addresses users chose: the address rules of shared/net/webhook-target.ts
+# apply to every address a receiver's name resolves to, and ABTEST_WEBHOOK_ALLOW_PRIVATE stays
+# unset here, so a delivery never reaches the VPC, the metadata server or Cloud SQL.
 #
 # Publishing: every stage writes its messages to the outbox table and then flushes it, and a
 # flush relays *every* unsent row, whichever stage wrote it (shared/adapters/event-bus/
@@ -55,10 +63,11 @@ locals {
     ingest       = ["abtest.batch.received"]
     ingestUpload = ["abtest.batch.received", "abtest.rerun"]
     validate     = ["abtest.batch.validated"]
-    analyze      = ["abtest.analysis.completed"]
+    analyze      = ["abtest.analysis.completed", "abtest.webhook.delivery"]
     train        = ["abtest.model.trained"]
-    report       = ["abtest.report.ready"]
+    report       = ["abtest.report.ready", "abtest.webhook.delivery"]
     results      = ["abtest.rerun", "abtest.analysis.completed"]
+    webhooks     = []
   }
 
   # What any outbox flush may publish (see the header).
@@ -69,6 +78,7 @@ locals {
     "abtest.model.trained",
     "abtest.report.ready",
     "abtest.rerun",
+    "abtest.webhook.delivery",
   ]
 
   source_archive = {
@@ -138,7 +148,7 @@ locals {
 
     analyze = {
       name              = "analyze"
-      description       = "abtest.batch.validated and abtest.rerun: analyses the experiments a batch touched, or every running one."
+      description       = "abtest.batch.validated and abtest.rerun: analyses the experiments a batch touched, or every running one; records its webhook deliveries."
       trigger           = { type = "pubsub-push" }
       extra_environment = local.webhook_environment
       secret_environment = {
@@ -174,7 +184,7 @@ locals {
 
     report = {
       name              = "report"
-      description       = "abtest.model.trained: renders the PDF and CSV reports, fires webhooks."
+      description       = "abtest.model.trained: renders the PDF and CSV reports, records their webhook deliveries."
       trigger           = { type = "pubsub-push" }
       extra_environment = local.webhook_environment
       secret_environment = {
@@ -206,6 +216,22 @@ locals {
       ]
       sign_urls = true
     }
+
+    webhooks = {
+      name              = "webhooks"
+      description       = "abtest.webhook.delivery: one signed POST to a webhook receiver per message, retried with the subscription's backoff."
+      trigger           = { type = "pubsub-push" }
+      extra_environment = local.webhook_environment
+      secret_environment = {
+        DB_PASSWORD           = local.secrets.db_password
+        ABTEST_WEBHOOK_SECRET = local.secrets.webhook_secret
+      }
+      push_subscriptions = {
+        webhooks = "abtest.webhook.delivery"
+      }
+      push_delivery = local.push_delivery
+      bucket_roles  = []
+    }
   }
 }
 
@@ -225,6 +251,8 @@ module "function" {
   memory                = var.function_sizing[each.key].memory
   timeout_seconds       = var.function_sizing[each.key].timeout_seconds
   max_instances         = var.function_sizing[each.key].max_instances
+  request_concurrency   = var.function_sizing[each.key].request_concurrency
+  cpu                   = var.function_sizing[each.key].cpu
   trigger               = each.value.trigger
   environment           = local.environment
   extra_environment     = try(each.value.extra_environment, {})
@@ -246,7 +274,7 @@ module "function" {
 }
 
 # Where each function was before it came from local.functions: a deployment made with the
-# seven module calls keeps its functions (and their accounts and subscriptions) in place.
+# seven module calls (before the webhooks function) keeps its functions (and their accounts and subscriptions) in place.
 moved {
   from = module.ingest
   to   = module.function["ingest"]

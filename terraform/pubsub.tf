@@ -1,8 +1,9 @@
-# The topics of the chain, with the exact names of shared/messages/topics.ts (no prefix), and
-# the dead-letter topic where a message goes after five failed deliveries.
+# The topics of the chain and of the webhook deliveries, with the exact names of
+# shared/messages/topics.ts (no prefix), and the dead-letter topic where a message goes after
+# five failed deliveries.
 
 locals {
-  # shared/messages/topics.ts `topics`, in chain order.
+  # shared/messages/topics.ts `topics`, in chain order, then the webhook deliveries.
   chain_topics = [
     "abtest.batch.received",
     "abtest.batch.validated",
@@ -10,6 +11,7 @@ locals {
     "abtest.model.trained",
     "abtest.report.ready",
     "abtest.rerun",
+    "abtest.webhook.delivery",
   ]
   # shared/messages/topics.ts `deadLetterTopic`.
   dead_letter_topic = "abtest.dead-letter"

@@ -5,10 +5,11 @@
 # CloudEvent whose source names the topic, which is how analyze tells batch.validated from
 # rerun. Five delivery attempts, then the dead-letter topic.
 
-# The identity Pub/Sub signs push requests as; it may invoke the four stage functions only.
+# The identity Pub/Sub signs push requests as; it may invoke the functions with push
+# subscriptions only (the four stages and webhooks).
 resource "google_service_account" "pubsub_push" {
   account_id   = "${var.name_prefix}-pubsub-push"
-  display_name = "abtest Pub/Sub push (invokes validate, analyze, train, report)"
+  display_name = "abtest Pub/Sub push (invokes validate, analyze, train, report, webhooks)"
 
   depends_on = [google_project_service.enabled]
 }

@@ -64,9 +64,11 @@ variable "runtime" {
 
 variable "function_sizing" {
   type = map(object({
-    memory          = string
-    timeout_seconds = number
-    max_instances   = number
+    memory              = string
+    timeout_seconds     = number
+    max_instances       = number
+    request_concurrency = optional(number, 1)
+    cpu                 = optional(string)
   }))
   description = <<-EOT
     Memory, timeout and maximum instances of each function, keyed by entry point. Placeholders
@@ -74,6 +76,7 @@ variable "function_sizing" {
     stages get 2 GiB and 540 s (the most an event-driven function may run; the push
     subscriptions' ack deadline is 600 s), the HTTP functions less. Minimum instances are always
     0. Sum of max_instances x database_pool_max must stay within database_max_connections.
+    request_concurrency (default 1) and cpu (default: derived from memory) are optional.
   EOT
   default = {
     ingest       = { memory = "1Gi", timeout_seconds = 300, max_instances = 5 }
@@ -83,14 +86,18 @@ variable "function_sizing" {
     train        = { memory = "2Gi", timeout_seconds = 540, max_instances = 3 }
     report       = { memory = "2Gi", timeout_seconds = 540, max_instances = 3 }
     results      = { memory = "1Gi", timeout_seconds = 60, max_instances = 5 }
+    # One attempt per request, each mostly waiting on a receiver: several per instance, one
+    # instance (its pool of database_pool_max connections is shared by its requests). The
+    # timeout is ABTEST_WEBHOOK_TIMEOUT_SECONDS (at most 300) and a margin.
+    webhooks = { memory = "512Mi", timeout_seconds = 330, max_instances = 1, request_concurrency = 8, cpu = "1" }
   }
 
   validation {
     condition = alltrue([
-      for name in ["ingest", "ingestUpload", "validate", "analyze", "train", "report", "results"] :
+      for name in ["ingest", "ingestUpload", "validate", "analyze", "train", "report", "results", "webhooks"] :
       contains(keys(var.function_sizing), name)
     ])
-    error_message = "function_sizing needs an entry for ingest, ingestUpload, validate, analyze, train, report and results."
+    error_message = "function_sizing needs an entry for ingest, ingestUpload, validate, analyze, train, report, results and webhooks."
   }
 
   validation {

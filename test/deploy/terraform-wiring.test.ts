@@ -40,7 +40,7 @@ function problemsAfter(mutate: (copy: TerraformConfig) => void): string[] {
 }
 
 describe('the code as the checks read it', () => {
-  it('finds the seven registrations, and functions-framework has each of them', () => {
+  it('finds the eight registrations, and functions-framework has each of them', () => {
     expect(code.registrations.map((r) => `${r.folder}/${r.name}:${r.signature}`).sort()).toEqual([
       'analyze/analyze:cloudevent',
       'ingest/ingest:http',
@@ -49,6 +49,7 @@ describe('the code as the checks read it', () => {
       'results/results:http',
       'train/train:cloudevent',
       'validate/validate:cloudevent',
+      'webhooks/webhooks:cloudevent',
     ]);
     for (const registration of code.registrations) {
       expect(getFunction(registration.name), registration.name).toBeTypeOf('function');
@@ -71,6 +72,7 @@ describe('the code as the checks read it', () => {
       'abtest.model.trained',
       'abtest.report.ready',
       'abtest.rerun',
+      'abtest.webhook.delivery',
     ]);
   });
 });
@@ -95,6 +97,7 @@ describe('terraform/ as deployed', () => {
       ['function["results"]', 'results', 'http', null],
       ['function["train"]', 'train', 'pubsub-push', null],
       ['function["validate"]', 'validate', 'pubsub-push', null],
+      ['function["webhooks"]', 'webhooks', 'pubsub-push', null],
     ]);
   });
 
@@ -118,6 +121,7 @@ describe('terraform/ as deployed', () => {
       'report: abtest.model.trained -> report',
       'train: abtest.analysis.completed -> train',
       'validate: abtest.batch.received -> validate',
+      'webhooks: abtest.webhook.delivery -> webhooks',
     ]);
     const delivery = resolveValue('${local.push_delivery}', tf.root) as Body;
     expect(delivery.max_delivery_attempts).toBe(5);
@@ -274,7 +278,7 @@ describe('each check notices what is taken away', () => {
     const problems = problemsAfter((copy) => {
       (copy.root.locals.push_delivery as Body).max_delivery_attempts = 10;
     });
-    expect(problems).toHaveLength(4);
+    expect(problems).toHaveLength(5);
     expect(problems).toContain(
       'module.function["analyze"]: dead-letters after 10 delivery attempts, the code\'s policy says 5',
     );

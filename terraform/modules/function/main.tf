@@ -41,10 +41,11 @@ resource "google_cloudfunctions2_function" "function" {
 
   service_config {
     available_memory                 = var.memory
+    available_cpu                    = var.cpu
     timeout_seconds                  = var.timeout_seconds
     min_instance_count               = 0
     max_instance_count               = var.max_instances
-    max_instance_request_concurrency = 1
+    max_instance_request_concurrency = var.request_concurrency
     ingress_settings                 = local.ingress
     all_traffic_on_latest_revision   = true
     service_account_email            = google_service_account.function.email

@@ -58,6 +58,23 @@ variable "memory" {
   description = "Memory of one instance, e.g. 2Gi (Cloud Run derives the CPU from it)."
 }
 
+variable "request_concurrency" {
+  type        = number
+  description = "Requests one instance serves at once. 1 for the stages (each holds a batch in memory); more for I/O-bound work such as webhook deliveries, which then needs a whole vCPU (`cpu`)."
+  default     = 1
+
+  validation {
+    condition     = var.request_concurrency >= 1 && var.request_concurrency <= 80
+    error_message = "request_concurrency is between 1 and 80."
+  }
+}
+
+variable "cpu" {
+  type        = string
+  description = "vCPUs of one instance, e.g. \"1\"; null lets Cloud Run derive it from the memory. Cloud Run serves concurrent requests only with at least one vCPU."
+  default     = null
+}
+
 variable "timeout_seconds" {
   type        = number
   description = "How long one request or event may run."
