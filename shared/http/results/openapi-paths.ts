@@ -315,14 +315,15 @@ export const openApiPaths: Readonly<Record<string, Readonly<Record<string, OpenA
   '/v1/webhooks': {
     get: {
       summary: 'List webhooks',
-      description: 'Configured ones (`ABTEST_WEBHOOK_URLS`) first, then registered ones.',
+      description:
+        'Configured ones (`ABTEST_WEBHOOK_URLS`) first, then registered ones; URLs redacted to scheme, host and a hint.',
       tags: ['webhooks'],
       responses: { '200': json('WebhookList', 'The webhooks in force.'), ...guarded },
     },
     post: {
       summary: 'Register a webhook',
       description:
-        'For one experiment or all; on `analysis.completed` and/or `report.ready`. The answer holds the signing secret, shown only once.',
+        'For one experiment or all; on `analysis.completed` and/or `report.ready`. The answer holds the signing secret, shown only once. A URL pointing at the cloud metadata server (169.254.169.254 in any notation, fd00:ec2::254, metadata.google.internal) or a link-local, multicast or reserved address is a 400, and so is a loopback or private one unless ABTEST_WEBHOOK_ALLOW_PRIVATE=true; a host name is checked against every address it resolves to at each delivery.',
       tags: ['webhooks'],
       requestBody: body('WebhookRequest'),
       responses: {
