@@ -7,6 +7,7 @@
  */
 import PDFDocument from 'pdfkit';
 import { drawAnalystSections } from './analyst-sections.ts';
+import { displayText } from './display-text.ts';
 import { drawPageOne } from './page-one.ts';
 import { ReportCanvas } from './report-canvas.ts';
 import { drawFooters } from './report-footer.ts';
@@ -43,7 +44,7 @@ export async function renderReportPdf(input: ReportInput): Promise<Buffer> {
     lang: 'en',
     displayTitle: true,
     info: {
-      Title: `A/B experiment report: ${input.name ?? experiment.experiment_id}`,
+      Title: `A/B experiment report: ${displayText(input.name ?? experiment.experiment_id)}`,
       Author: 'abtest',
       Subject: `Experiment ${experiment.experiment_id}, analysis ${experiment.analysis_id}`,
       Keywords: `abtest; ${experiment.experiment_id}; ${experiment.analysis_id}`,

@@ -1,8 +1,10 @@
 /**
  * A thin cursor over a pdfkit document: the report's sections draw top to bottom through it,
  * ask for room before each block (a block that does not fit starts a new page) and never let
- * pdfkit add pages on its own. Every string goes through {@link pdfSafeText} on the way in.
+ * pdfkit add pages on its own. Every string goes through {@link displayText} (cut, with a mark,
+ * when too long to lay out) and {@link pdfSafeText} on the way in.
  */
+import { displayText } from './display-text.ts';
 import { oneLine, pdfSafeText } from './pdf-safe-text.ts';
 import { COLOR, FONT, PAGE, SIZE } from './report-style.ts';
 
@@ -97,7 +99,7 @@ export class ReportCanvas {
    */
   measure(text: string, width: number, style: TextStyle = {}): number {
     this.applyStyle(style);
-    return this.doc.heightOfString(pdfSafeText(text), { width, lineGap: style.lineGap ?? 1 });
+    return this.doc.heightOfString(shown(text), { width, lineGap: style.lineGap ?? 1 });
   }
 
   /**
@@ -109,7 +111,7 @@ export class ReportCanvas {
    */
   textWidth(text: string, style: TextStyle = {}): number {
     this.applyStyle(style);
-    return this.doc.widthOfString(pdfSafeText(text));
+    return this.doc.widthOfString(shown(text));
   }
 
   /**
@@ -121,7 +123,7 @@ export class ReportCanvas {
    * @example canvas.fitLine('a very long variant name', 40)
    */
   fitLine(text: string, width: number, style: TextStyle = {}): string {
-    const safe = pdfSafeText(oneLine(text));
+    const safe = shown(oneLine(text));
     if (this.textWidth(safe, style) <= width) return safe;
     let low = 0;
     let high = safe.length;
@@ -154,7 +156,7 @@ export class ReportCanvas {
     maxHeight: number = PAGE.height - y,
   ): number {
     const height = this.measure(text, width, style);
-    this.doc.text(pdfSafeText(text), x, y, {
+    this.doc.text(shown(text), x, y, {
       width,
       height: Math.max(maxHeight, 1),
       align: style.align ?? 'left',
@@ -224,4 +226,9 @@ export class ReportCanvas {
       this.y += 8;
     }
   }
+}
+
+/** Text as drawn: cut for display first (linear), then made drawable by the standard fonts. */
+function shown(text: string): string {
+  return pdfSafeText(displayText(text));
 }

@@ -155,6 +155,32 @@ describe.skipIf(!hasChromium)(browserSuite('uploading through the dashboard in C
     expect(dialogs).toEqual([]);
   });
 
+  it('shows a variant name of 100,000 characters cut, with a mark', async () => {
+    const longName = `long-${'x'.repeat(100_000)}`;
+    const rows = ['user_id,experiment_id,variant,event_type,timestamp'];
+    for (const [arm, variant] of ['control', longName].entries()) {
+      for (let user = 0; user < usersPerVariant; user += 1) {
+        rows.push(`l${arm}-${user},long-names,${variant},exposure,2026-02-01T10:00:00Z`);
+      }
+    }
+    const upload = await fetch(`${server.base}/v1/ingest/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${dashboardToken}`, 'content-type': 'text/csv' },
+      body: `${rows.join('\n')}\n`,
+    });
+    expect(upload.status).toBe(202);
+    await server.stack.deps.bus.idle();
+
+    const { page } = await open();
+    await page.goto(`${server.base}/#/experiments/long-names`);
+    await page.locator('.metric-table').first().waitFor();
+    const names = await page
+      .locator('.metric-table[data-metric="conversion"] th.variant')
+      .evaluateAll((cells) => cells.map((cell) => cell.firstChild?.textContent ?? ''));
+    expect(names).toEqual(['control', `${longName.slice(0, 500)}\u2026`]);
+    expect(await page.locator('main').textContent()).not.toContain('x'.repeat(600));
+  });
+
   it("shows the API's reason for a file rejected whole", async () => {
     const bad = path.join(scratch, 'no-timestamps.csv');
     await writeFile(bad, 'user_id,experiment_id,variant,event_type\nu1,e1,control,exposure\n');

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  displayText,
   formatCount,
   formatDifference,
   formatInterval,
@@ -84,5 +85,17 @@ describe('the forest plot scale', () => {
     expect(scale.min).toBeLessThan(0);
     expect(scale.max).toBeGreaterThan(0);
     expect(scale.ticks).toContain(0);
+  });
+});
+
+describe('displayText', () => {
+  it('shows text up to 500 characters as it is', () => {
+    const name = 'v'.repeat(500);
+    expect(displayText(name)).toBe(name);
+  });
+
+  it('cuts longer text with a mark, never splitting a character', () => {
+    expect(displayText(`long-${'x'.repeat(2_000_000)}`)).toBe(`long-${'x'.repeat(495)}\u2026`);
+    expect(displayText('🎉'.repeat(600))).toBe(`${'🎉'.repeat(500)}\u2026`);
   });
 });

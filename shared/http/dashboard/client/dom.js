@@ -3,15 +3,22 @@
  * Building the page without HTML strings: every element is created with
  * `document.createElement` and every piece of data enters as a text node or an attribute
  * value, never as markup, so a variant named `<img src=x onerror=...>` shows as those
- * characters.
+ * characters. Every text shown (text nodes, `title`, `aria-label`) is cut for display past
+ * 500 characters, with a mark (format.js `displayText`).
  */
+import { displayText } from './format.js';
+
+/** Attributes a person reads (a tooltip, a screen reader): cut like text. */
+const shownAttributes = new Set(['title', 'aria-label']);
 
 const svgNamespace = 'http://www.w3.org/2000/svg';
 
 function append(parent, children) {
   for (const child of children.flat(Infinity)) {
     if (child === null || child === undefined || child === false) continue;
-    parent.append(typeof child === 'string' || typeof child === 'number' ? String(child) : child);
+    parent.append(
+      typeof child === 'string' || typeof child === 'number' ? displayText(String(child)) : child,
+    );
   }
   return parent;
 }
@@ -25,7 +32,8 @@ function setProps(element, props) {
     } else if (name === 'dataset') {
       for (const [key, data] of Object.entries(value)) element.dataset[key] = String(data);
     } else {
-      element.setAttribute(name, value === true ? '' : String(value));
+      const text = value === true ? '' : String(value);
+      element.setAttribute(name, shownAttributes.has(name) ? displayText(text) : text);
     }
   }
   return element;

@@ -30,3 +30,7 @@ export declare function formatInterval(
 ): string;
 /** A timestamp in UTC to the minute: `2026-01-20 14:03 UTC`. */
 export declare function formatTime(iso: string | null): string;
+/** The most characters of one text the page shows. */
+export declare const longestShown: number;
+/** Text cut for display after `max` characters (default 500), with `…`. */
+export declare function displayText(text: string, max?: number): string;

@@ -143,3 +143,26 @@ export function formatTime(iso) {
   if (Number.isNaN(time.getTime())) return iso;
   return `${time.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
+
+/** The most characters of one text the page shows. */
+export const longestShown = 500;
+
+/**
+ * Text cut for display, with a mark: names of any length (a 2 MB attribute value) would make
+ * the page slow to lay out and useless to read. Characters are code points, never split. The
+ * API keeps every value whole; so do the `data-` attributes the page carries.
+ * @param {string} text - any text
+ * @param {number} [max] - the most characters shown
+ * @returns {string} the text, or its first `max` characters and `…`
+ */
+export function displayText(text, max = longestShown) {
+  if (text.length <= max) return text;
+  let out = '';
+  let count = 0;
+  for (const char of text) {
+    if (count === max) return `${out}\u2026`;
+    out += char;
+    count += 1;
+  }
+  return out;
+}
