@@ -2,7 +2,9 @@
  * `npm run bench`: the scale benchmark at 1M and 10M events and the load benchmark of
  * `abtest serve`. Prints one JSON line per case and writes the tables into the README's
  * performance section (between the bench markers). Not part of `npm test`.
- * `--sizes 1000000` runs only the given sizes; `--no-load` skips the load test.
+ * `--sizes 1000000` runs only the given sizes; `--no-load` skips the load test;
+ * `--no-long-field` skips the 2 MB attribute value case. The long-field case has a bound: when
+ * the chain takes longer than it, the bench says so and exits 1.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -10,11 +12,13 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chainBench, type BenchLine } from './chain-bench.ts';
 import { loadBench, type LoadResult } from './load-bench.ts';
+import { longFieldBench, type LongFieldResult } from './long-field-bench.ts';
 
 const { values } = parseArgs({
   options: {
     sizes: { type: 'string', default: '1000000,10000000' },
     'no-load': { type: 'boolean', default: false },
+    'no-long-field': { type: 'boolean', default: false },
     'no-readme': { type: 'boolean', default: false },
   },
 });
@@ -22,6 +26,17 @@ const sizes = values.sizes
   .split(',')
   .filter((size) => size.trim() !== '')
   .map(Number);
+let longField: LongFieldResult | undefined;
+if (!values['no-long-field']) {
+  longField = await longFieldBench();
+  console.log(JSON.stringify(longField));
+  if (!longField.within_bound) {
+    console.error(
+      `the chain took ${longField.wall_s} s with a 2 MB attribute value, past its bound of ${longField.bound_s} s`,
+    );
+    process.exitCode = 1;
+  }
+}
 const lines: BenchLine[] = [];
 for (const size of sizes) {
   for (const line of await chainBench(size)) {
@@ -34,9 +49,13 @@ if (!values['no-load']) {
   load = await loadBench();
   console.log(JSON.stringify({ case: 'abtest serve load', ...load }));
 }
-if (!values['no-readme']) await writeReadme(lines, load);
+if (!values['no-readme']) await writeReadme(lines, load, longField);
 
-async function writeReadme(results: readonly BenchLine[], loadResult: LoadResult | undefined) {
+async function writeReadme(
+  results: readonly BenchLine[],
+  loadResult: LoadResult | undefined,
+  longFieldResult: LongFieldResult | undefined,
+) {
   const readme = path.resolve(import.meta.dirname, '../../README.md');
   const text = await readFile(readme, 'utf8');
   const machine = `${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
@@ -59,6 +78,16 @@ async function writeReadme(results: readonly BenchLine[], loadResult: LoadResult
           `| accepted (202, durably stored) per second | ${loadResult.accepted_events_per_s.toLocaleString('en-US')} |`,
           `| request latency p50 / p99 (ms) | ${loadResult.p50_ms} / ${loadResult.p99_ms} |`,
           `| analysis counts every user and purchase, seconds after the last upload | ${loadResult.analysed_within_s} |`,
+        ]),
+    ...(longFieldResult === undefined
+      ? []
+      : [
+          '',
+          '| one 2 MB attribute value (sample events, whole chain) | value |',
+          '|---|---:|',
+          `| wall (s), with it / without it | ${longFieldResult.wall_s} / ${longFieldResult.baseline_wall_s} |`,
+          `| bound (s): 3x without it, at most 60 s more | ${longFieldResult.bound_s} |`,
+          `| peak RSS (MB) | ${longFieldResult.peak_rss_mb} |`,
         ]),
   ].join('\n');
   const start = '<!-- bench:start -->';
