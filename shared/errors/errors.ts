@@ -33,11 +33,36 @@ export interface ErrorLocation {
 
 /**
  * A failure worth retrying (a database or storage hiccup). A Pub/Sub handler that throws it
- * makes the message be redelivered with backoff.
+ * makes the message be redelivered with backoff; an HTTP caller gets its status (503 by
+ * default, 507 when storage is full) with `Retry-After`.
  * @example throw new TransientError('storage unavailable', { cause: err })
  */
 export class TransientError extends Error {
   override readonly name = 'TransientError';
+  /** The status an HTTP caller receives. */
+  readonly httpStatus: number;
+
+  /**
+   * @param message - what failed, for a person (no host, address or local path)
+   * @param options - the cause, and the HTTP status (503 unless given)
+   */
+  constructor(
+    message: string,
+    options: { readonly cause?: unknown; readonly httpStatus?: number } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.httpStatus = options.httpStatus ?? 503;
+  }
+}
+
+/**
+ * Tells whether an error is worth retrying.
+ * @param error - anything thrown
+ * @returns true for a {@link TransientError}
+ * @example isTransientError(new TransientError('database unavailable')) // true
+ */
+export function isTransientError(error: unknown): error is TransientError {
+  return error instanceof TransientError;
 }
 
 /**

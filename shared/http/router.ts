@@ -2,11 +2,12 @@
  * The dispatcher of the results API: finds the route of a request (404 when no path matches,
  * 405 with `Allow` when the path exists under other methods), checks the caller's token, runs
  * the handler, and turns what it throws into a JSON error: a ValidationError's own status, a
- * 500 (logged, not described) for anything else.
+ * TransientError's (503, or 507 for full storage) with `Retry-After`, a 500 (logged, not
+ * described) for anything else.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isValidationError } from '../errors/errors.ts';
+import { isTransientError, isValidationError } from '../errors/errors.ts';
 import type { StageDeps } from '../stages/stage-deps.ts';
 import { sendError, sendJson } from './http-json.ts';
 import { authorize } from './bearer-auth.ts';
@@ -83,6 +84,11 @@ export function createRouter(routes: readonly Route[]): ResultsHandler {
       }
       if (isValidationError(error)) {
         sendError(res, error.httpStatus, error.message);
+        return;
+      }
+      if (isTransientError(error)) {
+        logger.warn('request could not be served now', { method, path, error });
+        sendJson(res, error.httpStatus, { error: error.message }, { 'retry-after': '5' });
         return;
       }
       logger.error('results request failed', { method, path, error });

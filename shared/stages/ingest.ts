@@ -119,7 +119,11 @@ export async function ingestUpload(deps: StageDeps, upload: Upload): Promise<Ing
     bytes: upload.byteSize,
     ...(fileError === undefined ? {} : { reason: fileError.message }),
   });
-  await deps.bus.flush();
+  // The batch and its message are stored: the upload is accepted even when the bus cannot be
+  // reached now; the message waits in the outbox and a later flush sends it.
+  await deps.bus.flush().catch((error: unknown) => {
+    deps.logger.warn('outbox not relayed now, it will be later', { batch_id: batchId, error });
+  });
   return {
     batch: newBatchRecord(fresh),
     created: true,

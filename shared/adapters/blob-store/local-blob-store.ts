@@ -19,6 +19,7 @@ import {
 } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { TransientError } from '../../errors/errors.ts';
 import type { BlobStore, WriteOptions } from './blob-store.ts';
 import { assertSafeLocation } from './blob-store.ts';
 
@@ -36,12 +37,27 @@ export function localBlobStore(root: string): BlobStore {
   const temporaryBeside = (target: string) =>
     `${target}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
 
-  /** Writes a temporary file; when writing fails (a full disk), removes what was written. */
-  const unlessFailed = async (temporary: string, work: () => Promise<void>) => {
+  /**
+   * Writes a temporary file; when writing fails, removes what was written. A full disk (or
+   * quota) is a TransientError (HTTP 507): nothing was stored, and it is worth trying again
+   * once there is room. The message names the object, not the local path.
+   */
+  const unlessFailed = async (
+    temporary: string,
+    location: { readonly bucket: string; readonly key: string },
+    work: () => Promise<void>,
+  ) => {
     try {
       await work();
     } catch (error) {
       await unlink(temporary).catch(() => undefined);
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOSPC' || code === 'EDQUOT') {
+        throw new TransientError(
+          `no space left on the blob store to write ${location.bucket}/${location.key}: nothing was stored; free space and send it again`,
+          { cause: error, httpStatus: 507 },
+        );
+      }
       throw error;
     }
   };
@@ -76,17 +92,19 @@ export function localBlobStore(root: string): BlobStore {
     async write(bucket, key, data, options = {}) {
       // No look before writing: the data is in memory, and `publish` refuses an existing object.
       const target = fileOf(bucket, key);
-      await mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
       const temporary = temporaryBeside(target);
-      await unlessFailed(temporary, () => writeFile(temporary, data, { mode: 0o600 }));
+      await unlessFailed(temporary, { bucket, key }, async () => {
+        await mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
+        await writeFile(temporary, data, { mode: 0o600 });
+      });
       return publish(temporary, target, options);
     },
     async upload(localPath, bucket, key, options = {}) {
       const target = fileOf(bucket, key);
       if (options.ifAbsent === true && (await exists(bucket, key))) return false;
-      await mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
       const temporary = temporaryBeside(target);
-      await unlessFailed(temporary, async () => {
+      await unlessFailed(temporary, { bucket, key }, async () => {
+        await mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
         await copyFile(localPath, temporary);
         await chmod(temporary, 0o600);
       });

@@ -3,6 +3,7 @@
  * Cloud SQL Node.js connector when an instance connection name is configured.
  */
 import pg from 'pg';
+import { TransientError } from '../../errors/errors.ts';
 import type { Database, QueryResult, Queryable } from './database.ts';
 
 /**
@@ -12,7 +13,11 @@ import type { Database, QueryResult, Queryable } from './database.ts';
  * @example const db = openPostgresDatabase('postgres://127.0.0.1:5432/test')
  */
 export function openPostgresDatabase(connectionString: string): Database {
-  return databaseOverPool(new pg.Pool({ connectionString, max: 8 }));
+  // A server that accepts connections but never answers (stopped, not gone) must not hold a
+  // request for ever: a connection is given this long.
+  return databaseOverPool(
+    new pg.Pool({ connectionString, max: 8, connectionTimeoutMillis: 10_000 }),
+  );
 }
 
 /**
@@ -37,17 +42,24 @@ export function databaseOverPool(pool: pg.Pool): Database {
     kind: 'postgres',
     async query(sql, params) {
       try {
-        return await run(pool, sql, params);
+        try {
+          return await run(pool, sql, params);
+        } catch (error) {
+          // The server ended the session (restart, failover, pg_terminate_backend) and the pool
+          // handed out that connection before hearing of it: the statement was rolled back
+          // with the session, so it runs once more, on a new connection.
+          if (!sessionEnded(error)) throw error;
+          return await run(pool, sql, params);
+        }
       } catch (error) {
-        // The server ended the session (restart, failover, pg_terminate_backend) and the pool
-        // handed out that connection before hearing of it: the statement was rolled back with
-        // the session, so it runs once more, on a new connection.
-        if (!sessionEnded(error)) throw error;
-        return run(pool, sql, params);
+        throw unavailable(error);
       }
     },
     async transaction(work) {
-      const client = await pool.connect();
+      const client = await pool.connect().catch((error: unknown) => {
+        throw unavailable(error);
+      });
+      let lost: Error | undefined;
       try {
         await client.query('BEGIN');
         const scoped: Queryable = { query: (sql, params) => run(client, sql, params) };
@@ -55,14 +67,49 @@ export function databaseOverPool(pool: pg.Pool): Database {
         await client.query('COMMIT');
         return result;
       } catch (error) {
+        if (connectionLost(error) && error instanceof Error) lost = error;
         await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
+        throw unavailable(error);
       } finally {
-        client.release();
+        // A connection that broke is dropped, not handed out again.
+        client.release(lost);
       }
     },
     close: () => pool.end(),
   };
+}
+
+/**
+ * A failure of the server or of the connection (not of the statement) as a TransientError, so
+ * an HTTP caller gets 503 with Retry-After and a message handler is retried; anything else (a
+ * constraint, a syntax error) unchanged. The message names no host or port.
+ */
+function unavailable(error: unknown): unknown {
+  if (error instanceof TransientError || !connectionLost(error)) return error;
+  const code = (error as { code?: unknown }).code;
+  return new TransientError(
+    `the database is unavailable (${typeof code === 'string' ? code : 'connection lost'}); try again shortly`,
+    { cause: error },
+  );
+}
+
+/** Connection-level failures: refused, reset, timed out, ended by the server, or class 08/53/57P. */
+function connectionLost(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') {
+    if (
+      /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|ENOTFOUND)$/.test(
+        code,
+      )
+    ) {
+      return true;
+    }
+    if (/^(08...|57P0[1-3]|53300)$/.test(code)) return true;
+  }
+  const message = error instanceof Error ? error.message : '';
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended unexpectedly/i.test(
+    message,
+  );
 }
 
 /** SQLSTATE 57P01-57P03: the server shut the session down (admin, crash, not yet accepting). */

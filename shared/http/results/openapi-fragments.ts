@@ -30,7 +30,9 @@ export const file = (mediaType: string, description: string) => ({
 /** The refusals of a route that needs a token. */
 export const guarded = {
   '401': error('No bearer token, or a wrong one (`WWW-Authenticate: Bearer`).'),
-  '503': error('No API token is configured.'),
+  '503': error(
+    'No API token is configured, or the database is unavailable for now (`Retry-After`).',
+  ),
 };
 /** The refusals of a route that needs the full token. */
 export const writeGuarded = {

@@ -214,7 +214,7 @@ export const openApiPaths: Readonly<Record<string, Readonly<Record<string, OpenA
     post: {
       summary: 'Upload events',
       description:
-        'An events file as the body (CSV, NDJSON, a JSON array or Parquet, by Content-Type) or as the `file` part of `multipart/form-data`. Streamed to disk, never buffered whole. The same content, or the same `Idempotency-Key`, is the same batch. Validation runs asynchronously; poll the experiment or take the webhooks.',
+        'An events file as the body (CSV, NDJSON, a JSON array or Parquet, by Content-Type) or as the one file part of `multipart/form-data` (named `file`; parts without a file name are fields, a second file is a 400). Past 8 MiB streamed to disk, never buffered whole; past ABTEST_MAX_UPLOAD_BYTES a 413 at once, the connection closed. The same content, or the same `Idempotency-Key`, is the same batch. Validation runs asynchronously; poll the experiment or take the webhooks.',
       tags: ['ingest'],
       parameters: [
         {
@@ -253,6 +253,12 @@ export const openApiPaths: Readonly<Record<string, Readonly<Record<string, OpenA
           'A file error (a required column missing), or an Idempotency-Key reused for other content.',
         ),
         ...writeGuarded,
+        '503': error(
+          'No API token is configured, or the database is unavailable: nothing was stored; send it again after `Retry-After` seconds.',
+        ),
+        '507': error(
+          'No space left in the blob store: nothing was stored; send it again once there is room (`Retry-After`).',
+        ),
       },
     },
   },

@@ -28,9 +28,7 @@ describe('displayText', () => {
   });
 
   it('cuts a word past the longest shown, and text past the most shown, with a mark', () => {
-    expect(displayText(`variant ${'x'.repeat(500)} wins`)).toBe(
-      `variant ${'x'.repeat(100)}… wins`,
-    );
+    expect(displayText(`variant ${'x'.repeat(500)} wins`)).toBe(`variant ${'x'.repeat(100)}… wins`);
     const long = 'word '.repeat(2000);
     const shown = displayText(long);
     expect(shown.length).toBe(2001);

@@ -1,0 +1,121 @@
+/**
+ * What the fault tests share: one experiment's events cut into three parts (each a batch), the
+ * summary a clean run of them gives (`abtest run --json` in a fresh folder), uploading a part to
+ * a running `abtest serve`, and waiting for the summary over every batch.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'vitest';
+import { emptyTruth, generateEvents } from '../../shared/generate/generate-events.ts';
+import { writeGeneratedFile } from '../../shared/generate/write-generated-file.ts';
+import type { ExperimentResult, ResultDocument } from '../../shared/result/result-document.ts';
+import { runAbtest } from '../support/abtest-cli.ts';
+import { client, eventually } from '../serve/serve-process.ts';
+
+/** The bearer token of the fault tests' servers. */
+export const faultToken = 'fault-test-token-0123456789abcdef';
+
+/** The experiment the parts belong to. */
+export const faultExperiment = 'fault-check';
+
+/**
+ * Writes an experiment's events as three CSV parts.
+ * @param dir - where
+ * @param users - how many users
+ * @returns the three files
+ */
+export async function eventParts(dir: string, users = 900): Promise<string[]> {
+  const whole = path.join(dir, 'whole.csv');
+  const options = { users, seed: 1717, experimentId: faultExperiment };
+  await writeGeneratedFile(whole, 'csv', generateEvents(options, emptyTruth(options)));
+  const [header, ...lines] = (await readFile(whole, 'utf8')).trimEnd().split('\n');
+  const parts: string[] = [];
+  for (let i = 0; i < 3; i += 1) {
+    const part = path.join(dir, `part-${i}.csv`);
+    const slice = lines.slice(
+      Math.floor((i * lines.length) / 3),
+      Math.floor(((i + 1) * lines.length) / 3),
+    );
+    await writeFile(part, `${header}\n${slice.join('\n')}\n`);
+    parts.push(part);
+  }
+  return parts;
+}
+
+/**
+ * The experiment object a clean run of the files gives.
+ * @param files - the parts
+ * @returns the experiment object of `abtest run --json`
+ */
+export async function cleanSummary(files: readonly string[]): Promise<ExperimentResult> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'abtest-fault-clean-'));
+  try {
+    const run = await runAbtest(['run', ...files, '--json', '--data-dir', dataDir]);
+    expect(run.code, run.stderr).toBe(0);
+    const document = JSON.parse(run.stdout) as ResultDocument;
+    const experiment = document.experiments.find((e) => e.experiment_id === faultExperiment);
+    if (experiment === undefined) throw new Error('the clean run has no experiment');
+    return experiment;
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** An experiment object without what may differ between runs (DESIGN "Determinism"). */
+export function comparable(summary: ExperimentResult) {
+  const { computed_at: _at, report: _report, analysis_id: _id, ...rest } = summary;
+  return rest;
+}
+
+/**
+ * Uploads one part.
+ * @param url - the server
+ * @param file - the part
+ * @returns the status, the Retry-After header and the body
+ */
+export async function uploadPart(url: string, file: string) {
+  const response = await fetch(`${url}/v1/ingest/events`, {
+    method: 'POST',
+    body: await readFile(file, 'utf8'),
+    headers: {
+      authorization: `Bearer ${faultToken}`,
+      'content-type': 'text/csv',
+      'idempotency-key': path.basename(file),
+    },
+  });
+  return {
+    status: response.status,
+    retryAfter: response.headers.get('retry-after'),
+    body: (await response.json()) as { batch_id?: string; error?: string },
+  };
+}
+
+/**
+ * Waits for the analysis of `batches` batches, its models and its report.
+ * @param url - the server
+ * @param batches - how many batches the final analysis reads
+ * @returns the served summary
+ */
+export async function finalSummary(url: string, batches: number): Promise<ExperimentResult> {
+  const api = client(url, faultToken);
+  return eventually(
+    `the analysis of ${batches} batches, its models and its report`,
+    async () => {
+      const history = await api<{ items: { input_batches: number; is_latest: boolean }[] }>(
+        `/v1/experiments/${faultExperiment}/analyses`,
+      );
+      if (
+        history.status !== 200 ||
+        history.body.items.find((item) => item.is_latest)?.input_batches !== batches
+      ) {
+        return undefined;
+      }
+      const summary = await api<ExperimentResult>(`/v1/experiments/${faultExperiment}/summary`);
+      return summary.body.report !== null && summary.body.models.length === 2
+        ? summary.body
+        : undefined;
+    },
+    240_000,
+  );
+}
