@@ -15,6 +15,13 @@ export const requiredColumns = [
 /** Optional columns with a meaning; any other column is kept as a string attribute. */
 export const knownOptionalColumns = ['event_id', 'value'] as const;
 
+/**
+ * The most columns a file may have (docs/security.md "Limits"). Events carry a few dozen
+ * attributes; a file of thousands of columns is a pivoted export, and every column costs the
+ * validation, the curated files and the models: it is a file error, found from the header.
+ */
+export const mostColumns = 1000;
+
 export type RequiredColumn = (typeof requiredColumns)[number];
 
 /** The formats an events file can come in. */

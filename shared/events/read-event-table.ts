@@ -10,7 +10,13 @@ import path from 'node:path';
 import pl from 'nodejs-polars';
 import { ValidationError } from '../errors/errors.ts';
 import { csvRecordLines, parseCsvHeader } from './csv-records.ts';
-import { canonicalColumnName, requiredColumns, type SourceFormat } from './events-contract.ts';
+import { checkCsvShape } from './csv-shape.ts';
+import {
+  canonicalColumnName,
+  mostColumns,
+  requiredColumns,
+  type SourceFormat,
+} from './events-contract.ts';
 import { jsonArrayColumns, ndjsonColumns, type TextColumns } from './json-events.ts';
 import { checkTextFile, type TextFileFacts, type TextSource } from './text-file-check.ts';
 
@@ -175,6 +181,13 @@ export function checkHeader(
   label: string,
   rules: HeaderRules = eventHeader,
 ): string[] {
+  if (names.length > mostColumns) {
+    throw new ValidationError(
+      `${label}: line 1: ${names.length.toLocaleString('en-US')} columns, more than the ${mostColumns.toLocaleString('en-US')} abtest reads (is it a pivoted export? one row per event, one column per attribute)`,
+      400,
+      { line: 1 },
+    );
+  }
   const canonical = names.map(canonicalColumnName);
   const blank = canonical.findIndex((name) => name === '');
   if (blank >= 0) {
@@ -222,6 +235,7 @@ async function readCsvTable(
       line: 1,
     });
   }
+  checkCsvShape(facts.head.toString('utf8'), header.names, label);
   const columns = checkHeader(header.names, label, rules);
   if (!header.hasRows)
     throw new ValidationError(`${label}: the file has a header but no rows`, 400);

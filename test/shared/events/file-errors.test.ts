@@ -54,8 +54,8 @@ const exactCases: readonly FileErrorCase[] = [
     format: 'csv',
     content: `${header.replace(/,/g, ';')}\n${row.replace(/,/g, ';')}\n`,
     message:
-      'missing required columns "user_id", "experiment_id", "variant", "event_type", "timestamp"',
-    httpStatus: 422,
+      'line 1 separates its columns with semicolons, not commas: export it as comma-separated CSV',
+    httpStatus: 400,
     line: 1,
   },
   {
