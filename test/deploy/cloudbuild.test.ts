@@ -77,12 +77,13 @@ function environmentOf(buildStep: BuildStep): Record<string, string> {
 const nodeMajor = (image: string) => Number(/^node:(\d+)(-|$)/.exec(image)?.[1]);
 
 describe('cloudbuild.yaml', () => {
-  it('runs install, lint, test, build, then terraform init, plan and apply', () => {
+  it('runs install, lint, audit, test, build, then terraform init, plan and apply', () => {
     expect(build.steps.map((step) => step.id)).toEqual([
       'postgres',
       'pubsub-emulator',
       'npm-ci',
       'lint',
+      'audit',
       'test',
       'build',
       'terraform-init',
@@ -90,13 +91,14 @@ describe('cloudbuild.yaml', () => {
       'terraform-apply',
     ]);
     const commands = build.steps.map(commandOf);
-    expect(npmCommands(commands.slice(0, 6).join('\n'))).toEqual([
+    expect(npmCommands(commands.slice(0, 7).join('\n'))).toEqual([
       'npm ci',
       'npm run lint',
+      'npm run audit:ci',
       'npm test',
       'npm run package:functions',
     ]);
-    expect(build.steps.slice(6).map((step) => step.args?.slice(0, 2))).toEqual([
+    expect(build.steps.slice(7).map((step) => step.args?.slice(0, 2))).toEqual([
       ['-chdir=terraform', 'init'],
       ['-chdir=terraform', 'plan'],
       ['-chdir=terraform', 'apply'],
@@ -106,12 +108,12 @@ describe('cloudbuild.yaml', () => {
   });
 
   it('runs the Node steps on the Node the functions run on, and Terraform at a version the config accepts', () => {
-    const nodeSteps = build.steps.slice(2, 6);
+    const nodeSteps = build.steps.slice(2, 7);
     for (const nodeStep of nodeSteps) expect(nodeStep.name).toMatch(/^node:22(-|$)/);
     expect(runtimeDefault).toBe(`nodejs${nodeMajor(nodeSteps[0].name)}`);
     // The code still runs on Node 20.19 or later: the engines range is unchanged.
     expect(packageJson.engines.node).toBe('>=20.19');
-    for (const tfStep of build.steps.slice(6)) {
+    for (const tfStep of build.steps.slice(7)) {
       expect(tfStep.name).toMatch(/^hashicorp\/terraform:1\./);
     }
   });

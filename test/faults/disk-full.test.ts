@@ -5,6 +5,7 @@
  * service goes on answering (health, readiness, reads, another upload that fits).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -14,10 +15,22 @@ import { batchIdFor } from '../../shared/stages/ingest.ts';
 import { client, startServe, type ServeProcess } from '../serve/serve-process.ts';
 import { faultToken } from './fault-run.ts';
 
+/** Whether a tmpfs can be mounted here: tried once on a scratch folder (root, and a container allowed to). */
 function canMount(): string | undefined {
   if (process.getuid?.() !== 0) return 'mounting a tmpfs needs root';
-  if (spawnSync('which', ['mount'], { encoding: 'utf8' }).status !== 0) return 'no mount command';
-  return undefined;
+  const probe = mkdtempSync(path.join(os.tmpdir(), 'abtest-mount-probe-'));
+  try {
+    const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe], {
+      encoding: 'utf8',
+    });
+    if (mounted.status !== 0) {
+      return `a tmpfs cannot be mounted here (${(mounted.stderr || mounted.error?.message || 'mount failed').trim()})`;
+    }
+    spawnSync('umount', [probe]);
+    return undefined;
+  } finally {
+    rmSync(probe, { recursive: true, force: true });
+  }
 }
 
 const skipReason = canMount();

@@ -243,21 +243,28 @@ export interface PrivateEmulator {
  * @returns the emulator, or the reason it cannot be started here
  */
 export async function startPrivateEmulator(projectId: string): Promise<PrivateEmulator | string> {
-  const gcloud = spawnSync('which', ['gcloud'], { encoding: 'utf8' });
-  if (gcloud.status !== 0) return 'gcloud is not installed (google-cloud-cli-pubsub-emulator)';
+  // gcloud's wrapper (.ci/run), or the emulator's own launcher (Cloud Build copies it out of
+  // Google's emulators image and names it in PUBSUB_EMULATOR_BIN).
+  const launcher = process.env.PUBSUB_EMULATOR_BIN;
+  const gcloud = spawnSync('which', ['gcloud'], { encoding: 'utf8' }).status === 0;
+  if (!gcloud && (launcher === undefined || !existsSync(launcher))) {
+    return 'neither gcloud (google-cloud-cli-pubsub-emulator) nor PUBSUB_EMULATOR_BIN is installed';
+  }
   const port = await sparePort();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'abtest-private-emulator-'));
   let emulator: Group | undefined;
   const start = async () => {
-    emulator = startGroup('gcloud', [
-      'beta',
-      'emulators',
-      'pubsub',
-      'start',
-      `--host-port=127.0.0.1:${port}`,
-      `--project=${projectId}`,
-      `--data-dir=${dataDir}`,
-    ]);
+    emulator = gcloud
+      ? startGroup('gcloud', [
+          'beta',
+          'emulators',
+          'pubsub',
+          'start',
+          `--host-port=127.0.0.1:${port}`,
+          `--project=${projectId}`,
+          `--data-dir=${dataDir}`,
+        ])
+      : startGroup(launcher ?? '', ['--host=127.0.0.1', `--port=${port}`]);
     await portOpen(port, 90_000, `the Pub/Sub emulator (${emulator.log()})`);
   };
   await start();
