@@ -150,7 +150,9 @@ export async function runCommand(args: readonly string[]): Promise<number> {
         if (typeof options === 'string') throw new ValidationError(options, 400);
         return options === undefined ? { path } : { path, options };
       }),
-      definition,
+      definition === undefined || definitionPath === undefined
+        ? undefined
+        : { definition, source: definitionPath },
       (label) => progress.update(label),
     );
     progress.stop();

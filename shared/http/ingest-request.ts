@@ -38,9 +38,13 @@ export async function handleIngestRequest(
   res: ServerResponse,
 ): Promise<void> {
   const deps = { ...stageDeps, logger: stageDeps.logger.child({ request_id: requestId(req) }) };
-  const key = header(req, 'idempotency-key');
-  if (key !== undefined && !idempotencyKeyPattern.test(key)) {
-    sendError(res, 400, 'Idempotency-Key must be 1-200 visible ASCII characters');
+  let key: string | undefined;
+  try {
+    key = idempotencyKeyOf(req);
+  } catch (error) {
+    if (!isValidationError(error)) throw error;
+    req.resume();
+    sendError(res, error.httpStatus, error.message);
     return;
   }
   const declared = Number(header(req, 'content-length') ?? Number.NaN);
@@ -80,6 +84,21 @@ export async function handleIngestRequest(
   } finally {
     await received?.discard();
   }
+}
+
+/**
+ * The request's `Idempotency-Key`, checked.
+ * @param req - the request
+ * @returns the key, or undefined when none is sent
+ * @throws {ValidationError} (400) unless it is 1-200 visible ASCII characters
+ * @example idempotencyKeyOf(req)
+ */
+export function idempotencyKeyOf(req: IncomingMessage): string | undefined {
+  const key = header(req, 'idempotency-key');
+  if (key !== undefined && !idempotencyKeyPattern.test(key)) {
+    throw new ValidationError('Idempotency-Key must be 1-200 visible ASCII characters', 400);
+  }
+  return key;
 }
 
 /**

@@ -1,17 +1,15 @@
 /**
  * Ingest from Cloud Storage: the finalize event of an object in the raw bucket. Objects under
  * `uploads/` become batches like HTTP uploads; definitions under `definitions/` are stored and
- * their experiment re-analysed; everything else (the stage's own `batches/` and `rejections/`
+ * their experiment re-analysed (under the lifecycle's checks, see experiment-changes.ts); everything else (the stage's own `batches/` and `rejections/`
  * writes among them) is ignored, so the stage never triggers itself.
  */
-import { enqueueMessage } from '../adapters/event-bus/outbox.ts';
 import { parseExperimentDefinition } from '../analysis/experiment-definition.ts';
 import { ValidationError } from '../errors/errors.ts';
 import { hashFile } from '../events/hash-file.ts';
 import { formatFromFileName, formatFromMediaType } from '../events/source-format.ts';
-import { topics } from '../messages/topics.ts';
-import { saveDefinition } from '../store/experiment-records.ts';
 import { definitionsPrefix, uploadsPrefix } from '../store/storage-layout.ts';
+import { applyDefinitionFile } from './experiment-changes.ts';
 import { ingestUpload } from './ingest.ts';
 import type { StageDeps } from './stage-deps.ts';
 
@@ -38,12 +36,10 @@ export async function ingestStorageObject(
   if (object.name.startsWith(definitionsPrefix)) {
     const text = (await deps.blobs.read(object.bucket, object.name)).toString('utf8');
     const definition = parseExperimentDefinition(text, object.name);
-    await deps.db.transaction(async (tx) => {
-      if (await saveDefinition(tx, definition)) {
-        await enqueueMessage(tx, topics.rerun, { version: 1, experiment_id: definition.id });
-      }
+    await applyDefinitionFile(deps, definition, {
+      tokenName: null,
+      source: `gs://${object.bucket}/${object.name}`,
     });
-    await deps.bus.flush();
     return 'definition';
   }
   if (!object.name.startsWith(uploadsPrefix) || object.name.endsWith('/')) return 'ignored';
