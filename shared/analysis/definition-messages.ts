@@ -13,7 +13,8 @@ export const definitionMessages = {
   variantKeyTwice: (key: string) => `variant key "${key}" is used twice`,
   weightPositive: 'a weight must be greater than 0',
   weightsAllOrNone: 'give every variant a weight, or none (an equal split)',
-  weightsSum: (sum: number) => `weights must sum to 1 or to 100 (within 1e-6), not ${sum}`,
+  weightsSum: (sum: number) =>
+    `weights must sum to 1 or to 100 (within 1e-6), not ${Number(sum.toPrecision(12))}`,
   controlCount: (flagged: readonly string[]) =>
     flagged.length === 0
       ? 'exactly one variant must be the control: flag one with control: true, or name one "control"'

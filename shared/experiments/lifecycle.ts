@@ -81,7 +81,8 @@ export function checkFrozenFields(
   after: AssignmentFields,
   hasRun: boolean,
 ): void {
-  if (!hasRun || before === null) return;
+  // Without declared variants nobody was assigned: nothing to keep in place.
+  if (!hasRun || before?.variants === undefined) return;
   const frozen = (field: string, why: string) =>
     new ValidationError(
       `experiment ${after.id} has run: ${field} ${why}`,
@@ -89,20 +90,16 @@ export function checkFrozenFields(
       {},
       { path: field, frozen: true },
     );
-  if (before.variants !== undefined) {
-    const shape = (variants: AssignmentFields['variants']) =>
-      canonical(
-        (variants ?? []).map((v) => [v.key, v.weight ?? null, v.control, v.config ?? null]),
-      );
-    if (shape(before.variants) !== shape(after.variants)) {
-      throw frozen(
-        'variants',
-        'are frozen (keys, order, weights, control and config; a name may change)',
-      );
-    }
-    if ((before.salt ?? before.id) !== (after.salt ?? after.id)) {
-      throw frozen('salt', 'is frozen');
-    }
+  const shape = (variants: AssignmentFields['variants']) =>
+    canonical((variants ?? []).map((v) => [v.key, v.weight ?? null, v.control, v.config ?? null]));
+  if (shape(before.variants) !== shape(after.variants)) {
+    throw frozen(
+      'variants',
+      'are frozen (keys, order, weights, control and config; a name may change)',
+    );
+  }
+  if ((before.salt ?? before.id) !== (after.salt ?? after.id)) {
+    throw frozen('salt', 'is frozen');
   }
   const was = before.traffic_allocation ?? 1;
   const now = after.traffic_allocation ?? 1;

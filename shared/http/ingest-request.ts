@@ -3,6 +3,9 @@
  * Content-Type) or as the `file` part of `multipart/form-data` (`curl -F file=@events.csv`).
  * A body of up to 8 MiB is held in memory, a larger one streamed to a temporary file; past the
  * configured size it is a 413.
+ * A unit-level table is named by the `X-Abtest-Unit-Table` header (or the `unit_table` form
+ * field) and its experiment (`X-Abtest-Experiment`, the `experiment` field, or the file's name),
+ * or by the experiment's definition (see unit-table-reading.ts).
  * Answers 202 for a new batch, 200 for a repeat (same content or same Idempotency-Key), 4xx
  * with the file error for a file rejected whole, 415 for a type abtest does not read.
  */
@@ -18,6 +21,7 @@ import {
   formatFromMediaType,
 } from '../events/source-format.ts';
 import { ingestUpload } from '../stages/ingest.ts';
+import { unitTableReading } from '../stages/unit-table-reading.ts';
 import type { StageDeps } from '../stages/stage-deps.ts';
 import type { BatchRecord } from '../store/batch-records.ts';
 import { requestBody, sendError, sendJson } from './http-json.ts';
@@ -61,6 +65,11 @@ export async function handleIngestRequest(
   try {
     const upload = await receiveUpload(req, deps.config.maxUploadBytes);
     received = upload.body;
+    const unitTable = await unitTableReading(deps, {
+      experimentId: upload.fields.experiment ?? header(req, 'x-abtest-experiment'),
+      variantColumn: upload.fields.unit_table ?? header(req, 'x-abtest-unit-table'),
+      names: upload.fileName === undefined ? [] : [upload.fileName],
+    });
     const outcome = await ingestUpload(deps, {
       content: upload.body.content,
       source: upload.source,
@@ -68,6 +77,7 @@ export async function handleIngestRequest(
       contentHash: upload.body.sha256,
       byteSize: upload.body.bytes,
       ...(key === undefined ? {} : { idempotencyKey: key }),
+      ...(unitTable === undefined ? {} : { options: unitTable }),
     });
     const body = batchResponse(outcome.batch);
     if (outcome.fileError !== undefined) {
@@ -129,6 +139,10 @@ interface ReceivedUpload {
   readonly body: ReceivedBody;
   readonly format: SourceFormat;
   readonly source: string;
+  /** The form's file name (multipart only). */
+  readonly fileName?: string;
+  /** The form fields naming a unit-level table's experiment and variant column. */
+  readonly fields: { readonly experiment?: string; readonly unit_table?: string };
 }
 
 async function receiveUpload(req: IncomingMessage, maxBytes: number): Promise<ReceivedUpload> {
@@ -148,7 +162,7 @@ async function receiveUpload(req: IncomingMessage, maxBytes: number): Promise<Re
     await body.discard();
     throw new ValidationError('the request body is empty', 400);
   }
-  return { body, format, source: `upload.${formatExtension[format]}` };
+  return { body, format, source: `upload.${formatExtension[format]}`, fields: {} };
 }
 
 function receiveMultipart(
@@ -170,6 +184,10 @@ function receiveMultipart(
       return;
     }
     let pending: Promise<ReceivedUpload> | undefined;
+    const fields: { experiment?: string; unit_table?: string } = {};
+    parser.on('field', (name: string, value: string) => {
+      if (name === 'experiment' || name === 'unit_table') fields[name] = value;
+    });
     parser.on('file', (field: string, stream: Readable, info: busboy.FileInfo) => {
       if (field !== 'file' || pending !== undefined) {
         stream.resume();
@@ -192,6 +210,8 @@ function receiveMultipart(
         body,
         format,
         source: fileName,
+        fileName,
+        fields,
       }));
       pending.catch(() => stream.resume());
     });

@@ -1,6 +1,7 @@
 /**
  * Ingest from Cloud Storage: the finalize event of an object in the raw bucket. Objects under
- * `uploads/` become batches like HTTP uploads; definitions under `definitions/` are stored and
+ * `uploads/` become batches like HTTP uploads (a unit-level table when the experiment its name
+ * stands for has a definition with a `unit_table` block); definitions under `definitions/` are stored and
  * their experiment re-analysed (under the lifecycle's checks, see experiment-changes.ts); everything else (the stage's own `batches/` and `rejections/`
  * writes among them) is ignored, so the stage never triggers itself.
  */
@@ -11,6 +12,7 @@ import { formatFromFileName, formatFromMediaType } from '../events/source-format
 import { definitionsPrefix, uploadsPrefix } from '../store/storage-layout.ts';
 import { applyDefinitionFile } from './experiment-changes.ts';
 import { ingestUpload } from './ingest.ts';
+import { unitTableReading } from './unit-table-reading.ts';
 import type { StageDeps } from './stage-deps.ts';
 
 /** The fields of a Cloud Storage object event abtest reads (`google.events.cloud.storage.v1.StorageObjectData`). */
@@ -52,12 +54,24 @@ export async function ingestStorageObject(
   }
   const filePath = await deps.blobs.localFile(object.bucket, object.name);
   const { sha256, bytes } = await hashFile(filePath);
+  const unitTable = await unitTableReading(deps, { names: objectNames(object.name) });
   await ingestUpload(deps, {
     content: filePath,
     source: `gs://${object.bucket}/${object.name}`,
     format,
     contentHash: sha256,
     byteSize: bytes,
+    ...(unitTable === undefined ? {} : { options: unitTable }),
   });
   return 'batch';
+}
+
+/**
+ * The names an uploaded object goes by, for a unit-level table's experiment: the first folder
+ * under `uploads/` (`uploads/cookie_cats/day1.csv`), then the file's own name.
+ */
+function objectNames(name: string): string[] {
+  const parts = name.slice(uploadsPrefix.length).split('/');
+  const file = parts.at(-1) ?? '';
+  return parts.length > 1 ? [parts[0] ?? '', file] : [file];
 }
