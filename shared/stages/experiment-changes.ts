@@ -46,6 +46,7 @@ export async function createExperiment(
   const definition = checkDefinition(raw, 'the definition');
   if (definition.status !== undefined && definition.status !== 'draft') {
     throw fieldError(
+      'the definition',
       'status',
       'a new experiment starts as a draft: move it with PUT /v1/experiments/{id}/status',
     );
@@ -86,14 +87,18 @@ export async function patchExperiment(
   actor: ChangeActor,
 ): Promise<ExperimentRecord> {
   if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) {
-    throw fieldError('', 'a merge patch is a JSON object of the fields to change');
+    throw fieldError('the patch', '', 'a merge patch is a JSON object of the fields to change');
   }
   const fields = patch as Readonly<Record<string, unknown>>;
   if ('id' in fields && fields.id !== experimentId) {
-    throw fieldError('id', 'the id of an experiment cannot change');
+    throw fieldError(`experiment ${experimentId}`, 'id', 'the id of an experiment cannot change');
   }
   if ('status' in fields) {
-    throw fieldError('status', 'change the status with PUT /v1/experiments/{id}/status');
+    throw fieldError(
+      `experiment ${experimentId}`,
+      'status',
+      'change the status with PUT /v1/experiments/{id}/status',
+    );
   }
   const outcome = await deps.db.transaction(async (tx) => {
     const current = await lockExperiment(tx, experimentId);
@@ -246,9 +251,10 @@ async function mustFind(tx: Queryable, experimentId: string): Promise<Experiment
   return found;
 }
 
-function fieldError(path: string, message: string): ValidationError {
+function fieldError(label: string, path: string, message: string): ValidationError {
+  const where = path === '' ? 'definition' : path;
   return new ValidationError(
-    `${path === '' ? 'body' : path}: ${message}`,
+    `${label}: ${where}: ${message}`,
     422,
     {},
     {

@@ -9,7 +9,7 @@ import { ValidationError } from '../../errors/errors.ts';
 import { assignExperiments, assignUsers } from '../../stages/assignments.ts';
 import { sendJson } from '../http-json.ts';
 import type { RouteContext } from '../route.ts';
-import { parseBody, parseBulkRequest, userIdSchema } from '../results/experiment-api-schemas.ts';
+import { parseBulkRequest, userIdSchema } from '../results/experiment-api-schemas.ts';
 import { readJsonBody } from '../results/json-body.ts';
 import { checkedId } from '../results/path-ids.ts';
 
@@ -23,9 +23,12 @@ export const maxBulkBodyBytes = 16 * 1024 * 1024;
  */
 export async function getAssignment(context: RouteContext): Promise<void> {
   const experimentId = checkedId('experiment', context.params.experiment_id);
-  const userId = parseBody(userIdSchema, context.params.user_id);
+  const userId = userIdSchema.safeParse(context.params.user_id);
+  if (!userId.success) {
+    throw new ValidationError(`not a valid user id: ${userId.error.issues[0]?.message ?? ''}`, 400);
+  }
   const enroll = enrollFlag(context, context.query.get('enroll'));
-  const [assignment] = await assignUsers(context.deps, experimentId, [userId], enroll);
+  const [assignment] = await assignUsers(context.deps, experimentId, [userId.data], enroll);
   context.metrics.countAssignments(1);
   sendJson(context.res, 200, assignment);
 }
