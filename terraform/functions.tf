@@ -1,4 +1,5 @@
-# The functions, one module call per entry point registered in functions/*/index.ts. They share
+# The functions: one instance of module.function per entry point registered in
+# functions/*/index.ts, driven by local.functions (what differs between them, as data). They share
 # one source archive (source.tf) and the settings below; each runs as its own service account
 # with the grants its code needs:
 #
@@ -76,252 +77,207 @@ locals {
   }
 
   http_invokers = var.http_auth == "token" ? tomap({ public = "allUsers" }) : tomap({ for member in var.api_invokers : member => member })
+
+  # One entry per entry point (the key, also var.function_sizing's key): the function's name
+  # after the prefix, what it does, its trigger, and what it alone gets. Optional fields:
+  # extra_environment, invokers, push_subscriptions with push_delivery, sign_urls.
+  functions = {
+    ingest = {
+      name              = "ingest"
+      description       = "POST /v1/ingest/events: an events file becomes a batch in the raw bucket."
+      trigger           = { type = "http" }
+      extra_environment = local.ingest_environment
+      secret_environment = {
+        DB_PASSWORD      = local.secrets.db_password
+        ABTEST_API_TOKEN = local.secrets.api_token
+      }
+      invokers = local.http_invokers
+      bucket_roles = [
+        { bucket = google_storage_bucket.raw.name, role = "roles/storage.objectCreator" },
+      ]
+    }
+
+    ingestUpload = {
+      name        = "ingest-upload"
+      description = "Finalized objects of the raw bucket: uploads/ become batches, definitions/ are stored; anything else is ignored."
+      # Eventarc cannot filter Cloud Storage events by prefix: the function is called for every
+      # object of the raw bucket (its own batches/ and validate's rejections/ included) and
+      # ignores what is not under uploads/ or definitions/ (shared/stages/ingest-object.ts).
+      trigger = {
+        type                  = "storage"
+        bucket                = google_storage_bucket.raw.name
+        service_account_email = google_service_account.eventarc.email
+      }
+      secret_environment = {
+        DB_PASSWORD = local.secrets.db_password
+      }
+      invokers = { eventarc = "serviceAccount:${google_service_account.eventarc.email}" }
+      bucket_roles = [
+        { bucket = google_storage_bucket.raw.name, role = "roles/storage.objectViewer" },
+        { bucket = google_storage_bucket.raw.name, role = "roles/storage.objectCreator" },
+      ]
+    }
+
+    validate = {
+      name        = "validate"
+      description = "abtest.batch.received: validates a batch, writes curated Parquet and its rejections."
+      trigger     = { type = "pubsub-push" }
+      secret_environment = {
+        DB_PASSWORD = local.secrets.db_password
+      }
+      push_subscriptions = {
+        validate = "abtest.batch.received"
+      }
+      push_delivery = local.push_delivery
+      bucket_roles = [
+        { bucket = google_storage_bucket.raw.name, role = "roles/storage.objectViewer" },
+        { bucket = google_storage_bucket.raw.name, role = "roles/storage.objectCreator" },
+        { bucket = google_storage_bucket.curated.name, role = "roles/storage.objectUser" },
+      ]
+    }
+
+    analyze = {
+      name              = "analyze"
+      description       = "abtest.batch.validated and abtest.rerun: analyses the experiments a batch touched, or every running one."
+      trigger           = { type = "pubsub-push" }
+      extra_environment = local.webhook_environment
+      secret_environment = {
+        DB_PASSWORD           = local.secrets.db_password
+        ABTEST_WEBHOOK_SECRET = local.secrets.webhook_secret
+      }
+      push_subscriptions = {
+        analyze       = "abtest.batch.validated"
+        analyze-rerun = "abtest.rerun"
+      }
+      push_delivery = local.push_delivery
+      bucket_roles = [
+        { bucket = google_storage_bucket.curated.name, role = "roles/storage.objectUser" },
+      ]
+    }
+
+    train = {
+      name        = "train"
+      description = "abtest.analysis.completed: fits the regression models, writes their artifacts."
+      trigger     = { type = "pubsub-push" }
+      secret_environment = {
+        DB_PASSWORD = local.secrets.db_password
+      }
+      push_subscriptions = {
+        train = "abtest.analysis.completed"
+      }
+      push_delivery = local.push_delivery
+      bucket_roles = [
+        { bucket = google_storage_bucket.curated.name, role = "roles/storage.objectViewer" },
+        { bucket = google_storage_bucket.artifacts.name, role = "roles/storage.objectUser" },
+      ]
+    }
+
+    report = {
+      name              = "report"
+      description       = "abtest.model.trained: renders the PDF and CSV reports, fires webhooks."
+      trigger           = { type = "pubsub-push" }
+      extra_environment = local.webhook_environment
+      secret_environment = {
+        DB_PASSWORD           = local.secrets.db_password
+        ABTEST_WEBHOOK_SECRET = local.secrets.webhook_secret
+      }
+      push_subscriptions = {
+        report = "abtest.model.trained"
+      }
+      push_delivery = local.push_delivery
+      bucket_roles = [
+        { bucket = google_storage_bucket.artifacts.name, role = "roles/storage.objectUser" },
+      ]
+    }
+
+    results = {
+      name              = "results"
+      description       = "The results API: experiments, summaries, reports, jobs, webhooks (docs/api.md)."
+      trigger           = { type = "http" }
+      extra_environment = merge(local.http_environment, local.webhook_environment)
+      secret_environment = {
+        DB_PASSWORD           = local.secrets.db_password
+        ABTEST_API_TOKEN      = local.secrets.api_token
+        ABTEST_WEBHOOK_SECRET = local.secrets.webhook_secret
+      }
+      invokers = local.http_invokers
+      bucket_roles = [
+        { bucket = google_storage_bucket.artifacts.name, role = "roles/storage.objectViewer" },
+      ]
+      sign_urls = true
+    }
+  }
 }
 
-module "ingest" {
-  source = "./modules/function"
+module "function" {
+  source   = "./modules/function"
+  for_each = local.functions
 
   project_id            = var.project_id
   region                = var.region
   name_prefix           = var.name_prefix
-  name                  = "${var.name_prefix}-ingest"
-  description           = "POST /v1/ingest/events: an events file becomes a batch in the raw bucket."
-  entry_point           = "ingest"
+  name                  = "${var.name_prefix}-${each.value.name}"
+  description           = each.value.description
+  entry_point           = each.key
   runtime               = var.runtime
   source_archive        = local.source_archive
   build_service_account = google_service_account.build.id
-  memory                = var.function_sizing["ingest"].memory
-  timeout_seconds       = var.function_sizing["ingest"].timeout_seconds
-  max_instances         = var.function_sizing["ingest"].max_instances
-  trigger               = { type = "http" }
+  memory                = var.function_sizing[each.key].memory
+  timeout_seconds       = var.function_sizing[each.key].timeout_seconds
+  max_instances         = var.function_sizing[each.key].max_instances
+  trigger               = each.value.trigger
   environment           = local.environment
-  extra_environment     = local.ingest_environment
-  secret_environment = {
-    DB_PASSWORD      = local.secrets.db_password
-    ABTEST_API_TOKEN = local.secrets.api_token
-  }
-  invokers = local.http_invokers
-  bucket_roles = [
-    { bucket = google_storage_bucket.raw.name, role = "roles/storage.objectCreator" },
-  ]
-  publishes_to      = local.outbox_topics
-  database_instance = google_sql_database_instance.main.name
-
-  depends_on = [google_pubsub_topic.chain]
-}
-
-module "ingest_upload" {
-  source = "./modules/function"
-
-  project_id            = var.project_id
-  region                = var.region
-  name_prefix           = var.name_prefix
-  name                  = "${var.name_prefix}-ingest-upload"
-  description           = "Finalized objects of the raw bucket: uploads/ become batches, definitions/ are stored; anything else is ignored."
-  entry_point           = "ingestUpload"
-  runtime               = var.runtime
-  source_archive        = local.source_archive
-  build_service_account = google_service_account.build.id
-  memory                = var.function_sizing["ingestUpload"].memory
-  timeout_seconds       = var.function_sizing["ingestUpload"].timeout_seconds
-  max_instances         = var.function_sizing["ingestUpload"].max_instances
-  # Eventarc cannot filter Cloud Storage events by prefix: the function is called for every
-  # object of the raw bucket (its own batches/ and validate's rejections/ included) and ignores
-  # what is not under uploads/ or definitions/ (shared/stages/ingest-object.ts).
-  trigger = {
-    type                  = "storage"
-    bucket                = google_storage_bucket.raw.name
-    service_account_email = google_service_account.eventarc.email
-  }
-  environment = local.environment
-  secret_environment = {
-    DB_PASSWORD = local.secrets.db_password
-  }
-  invokers = { eventarc = "serviceAccount:${google_service_account.eventarc.email}" }
-  bucket_roles = [
-    { bucket = google_storage_bucket.raw.name, role = "roles/storage.objectViewer" },
-    { bucket = google_storage_bucket.raw.name, role = "roles/storage.objectCreator" },
-  ]
-  publishes_to      = local.outbox_topics
-  database_instance = google_sql_database_instance.main.name
+  extra_environment     = try(each.value.extra_environment, {})
+  secret_environment    = each.value.secret_environment
+  invokers              = try(each.value.invokers, {})
+  push_subscriptions    = try(each.value.push_subscriptions, {})
+  push_delivery         = try(each.value.push_delivery, null)
+  bucket_roles          = each.value.bucket_roles
+  sign_urls             = try(each.value.sign_urls, false)
+  publishes_to          = local.outbox_topics
+  database_instance     = google_sql_database_instance.main.name
 
   depends_on = [
     google_pubsub_topic.chain,
+    google_pubsub_topic_iam_member.dead_letter_publisher,
     google_project_iam_member.gcs_pubsub_publisher,
     google_project_iam_member.eventarc_receiver,
   ]
 }
 
-module "validate" {
-  source = "./modules/function"
-
-  project_id            = var.project_id
-  region                = var.region
-  name_prefix           = var.name_prefix
-  name                  = "${var.name_prefix}-validate"
-  description           = "abtest.batch.received: validates a batch, writes curated Parquet and its rejections."
-  entry_point           = "validate"
-  runtime               = var.runtime
-  source_archive        = local.source_archive
-  build_service_account = google_service_account.build.id
-  memory                = var.function_sizing["validate"].memory
-  timeout_seconds       = var.function_sizing["validate"].timeout_seconds
-  max_instances         = var.function_sizing["validate"].max_instances
-  trigger               = { type = "pubsub-push" }
-  environment           = local.environment
-  secret_environment = {
-    DB_PASSWORD = local.secrets.db_password
-  }
-  push_subscriptions = {
-    validate = "abtest.batch.received"
-  }
-  push_delivery = local.push_delivery
-  bucket_roles = [
-    { bucket = google_storage_bucket.raw.name, role = "roles/storage.objectViewer" },
-    { bucket = google_storage_bucket.raw.name, role = "roles/storage.objectCreator" },
-    { bucket = google_storage_bucket.curated.name, role = "roles/storage.objectUser" },
-  ]
-  publishes_to      = local.outbox_topics
-  database_instance = google_sql_database_instance.main.name
-
-  depends_on = [google_pubsub_topic.chain, google_pubsub_topic_iam_member.dead_letter_publisher]
+# Where each function was before it came from local.functions: a deployment made with the
+# seven module calls keeps its functions (and their accounts and subscriptions) in place.
+moved {
+  from = module.ingest
+  to   = module.function["ingest"]
 }
 
-module "analyze" {
-  source = "./modules/function"
-
-  project_id            = var.project_id
-  region                = var.region
-  name_prefix           = var.name_prefix
-  name                  = "${var.name_prefix}-analyze"
-  description           = "abtest.batch.validated and abtest.rerun: analyses the experiments a batch touched, or every running one."
-  entry_point           = "analyze"
-  runtime               = var.runtime
-  source_archive        = local.source_archive
-  build_service_account = google_service_account.build.id
-  memory                = var.function_sizing["analyze"].memory
-  timeout_seconds       = var.function_sizing["analyze"].timeout_seconds
-  max_instances         = var.function_sizing["analyze"].max_instances
-  trigger               = { type = "pubsub-push" }
-  environment           = local.environment
-  extra_environment     = local.webhook_environment
-  secret_environment = {
-    DB_PASSWORD           = local.secrets.db_password
-    ABTEST_WEBHOOK_SECRET = local.secrets.webhook_secret
-  }
-  push_subscriptions = {
-    analyze       = "abtest.batch.validated"
-    analyze-rerun = "abtest.rerun"
-  }
-  push_delivery = local.push_delivery
-  bucket_roles = [
-    { bucket = google_storage_bucket.curated.name, role = "roles/storage.objectUser" },
-  ]
-  publishes_to      = local.outbox_topics
-  database_instance = google_sql_database_instance.main.name
-
-  depends_on = [google_pubsub_topic.chain, google_pubsub_topic_iam_member.dead_letter_publisher]
+moved {
+  from = module.ingest_upload
+  to   = module.function["ingestUpload"]
 }
 
-module "train" {
-  source = "./modules/function"
-
-  project_id            = var.project_id
-  region                = var.region
-  name_prefix           = var.name_prefix
-  name                  = "${var.name_prefix}-train"
-  description           = "abtest.analysis.completed: fits the regression models, writes their artifacts."
-  entry_point           = "train"
-  runtime               = var.runtime
-  source_archive        = local.source_archive
-  build_service_account = google_service_account.build.id
-  memory                = var.function_sizing["train"].memory
-  timeout_seconds       = var.function_sizing["train"].timeout_seconds
-  max_instances         = var.function_sizing["train"].max_instances
-  trigger               = { type = "pubsub-push" }
-  environment           = local.environment
-  secret_environment = {
-    DB_PASSWORD = local.secrets.db_password
-  }
-  push_subscriptions = {
-    train = "abtest.analysis.completed"
-  }
-  push_delivery = local.push_delivery
-  bucket_roles = [
-    { bucket = google_storage_bucket.curated.name, role = "roles/storage.objectViewer" },
-    { bucket = google_storage_bucket.artifacts.name, role = "roles/storage.objectUser" },
-  ]
-  publishes_to      = local.outbox_topics
-  database_instance = google_sql_database_instance.main.name
-
-  depends_on = [google_pubsub_topic.chain, google_pubsub_topic_iam_member.dead_letter_publisher]
+moved {
+  from = module.validate
+  to   = module.function["validate"]
 }
 
-module "report" {
-  source = "./modules/function"
-
-  project_id            = var.project_id
-  region                = var.region
-  name_prefix           = var.name_prefix
-  name                  = "${var.name_prefix}-report"
-  description           = "abtest.model.trained: renders the PDF and CSV reports, fires webhooks."
-  entry_point           = "report"
-  runtime               = var.runtime
-  source_archive        = local.source_archive
-  build_service_account = google_service_account.build.id
-  memory                = var.function_sizing["report"].memory
-  timeout_seconds       = var.function_sizing["report"].timeout_seconds
-  max_instances         = var.function_sizing["report"].max_instances
-  trigger               = { type = "pubsub-push" }
-  environment           = local.environment
-  extra_environment     = local.webhook_environment
-  secret_environment = {
-    DB_PASSWORD           = local.secrets.db_password
-    ABTEST_WEBHOOK_SECRET = local.secrets.webhook_secret
-  }
-  push_subscriptions = {
-    report = "abtest.model.trained"
-  }
-  push_delivery = local.push_delivery
-  bucket_roles = [
-    { bucket = google_storage_bucket.artifacts.name, role = "roles/storage.objectUser" },
-  ]
-  publishes_to      = local.outbox_topics
-  database_instance = google_sql_database_instance.main.name
-
-  depends_on = [google_pubsub_topic.chain, google_pubsub_topic_iam_member.dead_letter_publisher]
+moved {
+  from = module.analyze
+  to   = module.function["analyze"]
 }
 
-module "results" {
-  source = "./modules/function"
+moved {
+  from = module.train
+  to   = module.function["train"]
+}
 
-  project_id            = var.project_id
-  region                = var.region
-  name_prefix           = var.name_prefix
-  name                  = "${var.name_prefix}-results"
-  description           = "The results API: experiments, summaries, reports, jobs, webhooks (docs/api.md)."
-  entry_point           = "results"
-  runtime               = var.runtime
-  source_archive        = local.source_archive
-  build_service_account = google_service_account.build.id
-  memory                = var.function_sizing["results"].memory
-  timeout_seconds       = var.function_sizing["results"].timeout_seconds
-  max_instances         = var.function_sizing["results"].max_instances
-  trigger               = { type = "http" }
-  environment           = local.environment
-  extra_environment     = merge(local.http_environment, local.webhook_environment)
-  secret_environment = {
-    DB_PASSWORD           = local.secrets.db_password
-    ABTEST_API_TOKEN      = local.secrets.api_token
-    ABTEST_WEBHOOK_SECRET = local.secrets.webhook_secret
-  }
-  invokers = local.http_invokers
-  bucket_roles = [
-    { bucket = google_storage_bucket.artifacts.name, role = "roles/storage.objectViewer" },
-  ]
-  sign_urls         = true
-  publishes_to      = local.outbox_topics
-  database_instance = google_sql_database_instance.main.name
+moved {
+  from = module.report
+  to   = module.function["report"]
+}
 
-  depends_on = [google_pubsub_topic.chain]
+moved {
+  from = module.results
+  to   = module.function["results"]
 }

@@ -1,11 +1,11 @@
 output "ingest_url" {
   description = "POST events files here (plus /v1/ingest/events, or the bare URL) with the bearer token."
-  value       = module.ingest.url
+  value       = module.function["ingest"].url
 }
 
 output "results_url" {
   description = "The results API (GET /v1/experiments..., /docs)."
-  value       = module.results.url
+  value       = module.function["results"].url
 }
 
 output "raw_bucket" {

@@ -58,8 +58,8 @@ variable "function_source_dir" {
 
 variable "runtime" {
   type        = string
-  description = "The Cloud Functions runtime. package.json asks for Node >= 20.19."
-  default     = "nodejs20"
+  description = "The Cloud Functions runtime: Node 22 (Node 20 reached its end of life in April 2026), the Node cloudbuild.yaml tests on. The code needs Node >= 20.19 (package.json)."
+  default     = "nodejs22"
 }
 
 variable "function_sizing" {

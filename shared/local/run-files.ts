@@ -10,9 +10,9 @@ import type { ExperimentDefinition } from '../analysis/experiment-definition.ts'
 import { ValidationError } from '../errors/errors.ts';
 import { hashFile } from '../events/hash-file.ts';
 import { formatFromFileName } from '../events/source-format.ts';
-import { experimentSummary } from '../result/experiment-summary.ts';
 import type { ResultDocument } from '../result/result-document.ts';
 import { batchSummary, findBatch } from '../store/batch-records.ts';
+import { experimentSummary } from '../store/experiment-summary.ts';
 import { applyDefinitionFile } from '../stages/experiment-changes.ts';
 import { ingestUpload } from '../stages/ingest.ts';
 import type { StageDeps } from '../stages/stage-deps.ts';

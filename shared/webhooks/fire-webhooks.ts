@@ -4,10 +4,22 @@
  * Each (webhook, event, analysis) is delivered once, however often this is called (a
  * redelivered message). Nothing is thrown into the stage: failures are recorded and logged.
  */
-import type { StageDeps } from '../stages/stage-deps.ts';
+import type { Database } from '../adapters/database/database.ts';
+import type { Config } from '../config/load-config.ts';
+import type { Logger } from '../logging/logger.ts';
 import { claimDelivery, deliveryIdFor } from './delivery-records.ts';
 import { defaultDeliveryPolicy, deliverClaimed, type DeliveryPolicy } from './deliver-webhook.ts';
 import { webhooksFor, type WebhookEvent, type WebhookTarget } from './webhook-records.ts';
+
+/**
+ * What firing needs: the database, the settings and a logger. A stage passes its `StageDeps`,
+ * which has them (a record takes its ports from the floors below it, never from a stage).
+ */
+export interface WebhookPorts {
+  readonly db: Database;
+  readonly config: Config;
+  readonly logger: Logger;
+}
 
 /** What an event's firing did. */
 export interface WebhookFiring {
@@ -42,7 +54,7 @@ export interface WebhookBody {
  * @example await fireWebhooks(deps, 'report.ready', { experiment_id, analysis_id }, { pdf, csv })
  */
 export async function fireWebhooks(
-  deps: Pick<StageDeps, 'db' | 'config' | 'logger'>,
+  deps: WebhookPorts,
   event: WebhookEvent,
   subject: { readonly experiment_id: string; readonly analysis_id: string },
   payload: unknown,
@@ -70,7 +82,7 @@ export async function fireWebhooks(
 }
 
 async function fireOne(
-  deps: Pick<StageDeps, 'db' | 'logger'>,
+  deps: Pick<WebhookPorts, 'db' | 'logger'>,
   target: WebhookTarget,
   event: WebhookEvent,
   subject: { readonly experiment_id: string; readonly analysis_id: string },

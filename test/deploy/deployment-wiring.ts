@@ -159,7 +159,7 @@ function functionProblems(tf: TerraformConfig, code: CodeFacts): string[] {
     if (!code.registrations.some((r) => r.name === fn.entryPoint)) {
       problems.push(`module.${fn.module}: entry point "${fn.entryPoint}" is registered nowhere`);
     }
-    const sizing = tf.root.module[fn.module];
+    const sizing = fn.arguments;
     for (const field of ['memory', 'timeout_seconds', 'max_instances']) {
       const wanted = `\${var.function_sizing["${fn.entryPoint}"].${field}}`;
       if (sizing[field] !== wanted) {

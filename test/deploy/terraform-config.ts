@@ -1,9 +1,10 @@
 /**
  * The Terraform configuration as data: every `.tf` file of `terraform/` and of the function
  * module parsed with `@cdktf/hcl2json` (HCL to the JSON syntax Terraform itself accepts), merged
- * per folder, and the module calls of the functions read into plain records. Expressions stay
- * strings (`"${google_storage_bucket.raw.name}"`); {@link resolveValue} evaluates the few forms
- * the wiring uses: local and variable references, `merge` of locals and `join` of a variable.
+ * per folder, and the module calls of the functions (one per entry point, or one for_each call
+ * over a data table) read into plain records. Expressions stay strings
+ * (`"${google_storage_bucket.raw.name}"`); {@link resolveValue} evaluates the few forms the
+ * wiring uses: local and variable references, `merge` of locals and `join` of a variable.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -139,10 +140,108 @@ export function resolveValue(value: unknown, folder: TerraformFolder): unknown {
   return value;
 }
 
-/** A module call deploying one entry point, its inputs resolved. */
+/**
+ * Replaces `each.key` and `each.value` in a for_each module call's argument by one instance's
+ * key and data entry: `${each.key}`, `${each.value.a.b}`, `${try(each.value.a, <literal>)}`
+ * (the literal when the entry has no `a`), and `each.key` or `${each.value.a}` inside a longer
+ * expression (`${var.function_sizing[each.key].memory}` becomes
+ * `${var.function_sizing["train"].memory}`).
+ * @param value - an argument of the module call, as written
+ * @param key - the instance's key
+ * @param entry - the instance's data entry
+ * @returns the argument as the instance sees it
+ * @throws {Error} when `each.value.a` names a field the entry does not have (Terraform's error)
+ */
+function instanceValue(value: unknown, key: string, entry: Body): unknown {
+  if (Array.isArray(value)) return value.map((item) => instanceValue(item, key, entry));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([name, item]) => [name, instanceValue(item, key, entry)]),
+    );
+  }
+  if (typeof value !== 'string') return value;
+  const field = (dotted: string): { found: boolean; value: unknown } => {
+    let found: unknown = entry;
+    for (const name of dotted.split('.').filter(Boolean)) {
+      if (found === null || typeof found !== 'object' || !(name in found)) {
+        return { found: false, value: undefined };
+      }
+      found = (found as Record<string, unknown>)[name];
+    }
+    return { found: true, value: found };
+  };
+  const required = (dotted: string): unknown => {
+    const { found, value: item } = field(dotted);
+    if (!found) throw new Error(`each.value${dotted}: instance "${key}" has no such field`);
+    return item;
+  };
+  const expression = /^\$\{(.*)\}$/s.exec(value)?.[1]?.trim();
+  if (expression === 'each.key') return key;
+  const whole = /^each\.value((?:\.[A-Za-z0-9_-]+)+)$/.exec(expression ?? '');
+  if (whole !== null) return required(whole[1]);
+  const attempt = /^try\(each\.value((?:\.[A-Za-z0-9_-]+)+),\s*(.+)\)$/s.exec(expression ?? '');
+  if (attempt !== null) {
+    const { found, value: item } = field(attempt[1]);
+    return found ? item : JSON.parse(attempt[2]);
+  }
+  return value
+    .replaceAll('${each.key}', key)
+    .replace(/\$\{each\.value((?:\.[A-Za-z0-9_-]+)+)\}/g, (_, dotted: string) =>
+      String(required(dotted)),
+    )
+    .replaceAll('each.key', JSON.stringify(key));
+}
+
+/** One instance of a module call: its address after `module.` and its arguments as written. */
+export interface ModuleInstance {
+  /** `ingest_upload` for a plain call, `function["ingestUpload"]` for an instance of a for_each. */
+  readonly address: string;
+  /** The arguments, `each.key` and `each.value` replaced by the instance's. */
+  readonly body: Body;
+}
+
+/**
+ * The data table a for_each module call iterates over (`for_each = local.functions`): the
+ * local itself, not a copy, so a test can change one function's entry.
+ * @param root - the root folder
+ * @param label - the module call's label
+ * @returns the entries by key
+ * @throws {Error} when the call has no for_each over a local object
+ */
+export function forEachTable(root: TerraformFolder, label: string): Record<string, Body> {
+  const local = /^\$\{local\.([A-Za-z0-9_]+)\}$/.exec(String(root.module[label]?.for_each))?.[1];
+  const table = local === undefined ? undefined : root.locals[local];
+  if (table === null || typeof table !== 'object' || Array.isArray(table)) {
+    throw new Error(`module.${label}: for_each is not a local object`);
+  }
+  return table as Record<string, Body>;
+}
+
+/**
+ * The instances of the module calls of {@link functionModuleSource}: a plain call is one, a
+ * for_each call one per entry of its table.
+ * @param root - the root folder
+ * @returns the instances, in the order of the calls and of the table's keys
+ */
+export function functionModuleInstances(root: TerraformFolder): ModuleInstance[] {
+  return Object.entries(root.module)
+    .filter(([, body]) => body.source === functionModuleSource)
+    .flatMap(([label, body]) => {
+      if (!('for_each' in body)) return [{ address: label, body }];
+      const { for_each: _table, ...call } = body;
+      return Object.entries(forEachTable(root, label)).map(([key, entry]) => ({
+        address: `${label}[${JSON.stringify(key)}]`,
+        body: instanceValue(call, key, entry) as Body,
+      }));
+    });
+}
+
+/** A module instance deploying one entry point, its inputs resolved. */
 export interface DeployedFunction {
-  /** The module call's label (`ingest_upload`). */
+  /** The instance's address after `module.` (`function["ingestUpload"]`). */
   readonly module: string;
+  /** Its arguments as written (`each` replaced), for checks of the expressions themselves. */
+  readonly arguments: Body;
   readonly entryPoint: string;
   readonly trigger: { readonly type: string; readonly bucket?: string };
   /** Plain environment variables: `environment` merged with `extra_environment`. */
@@ -159,33 +258,32 @@ export interface DeployedFunction {
 }
 
 /**
- * The module calls of {@link functionModuleSource}, resolved.
+ * The instances of {@link functionModuleSource}, resolved.
  * @param root - the root folder
- * @returns one record per call
+ * @returns one record per instance
  */
 export function deployedFunctions(root: TerraformFolder): DeployedFunction[] {
-  return Object.entries(root.module)
-    .filter(([, body]) => body.source === functionModuleSource)
-    .map(([label, body]) => {
-      const input = (name: string, fallback: unknown) =>
-        name in body ? resolveValue(body[name], root) : fallback;
-      const environment = {
-        ...(input('environment', {}) as Record<string, unknown>),
-        ...(input('extra_environment', {}) as Record<string, unknown>),
-      };
-      return {
-        module: label,
-        entryPoint: String(input('entry_point', '')),
-        trigger: input('trigger', { type: 'missing' }) as DeployedFunction['trigger'],
-        environment: Object.fromEntries(
-          Object.entries(environment).map(([key, value]) => [key, String(value)]),
-        ),
-        secretVariables: Object.keys(input('secret_environment', {}) as object),
-        invokers: input('invokers', {}) as Record<string, string>,
-        pushSubscriptions: input('push_subscriptions', {}) as Record<string, string>,
-        pushDelivery: input('push_delivery', undefined) as Record<string, unknown> | undefined,
-        bucketRoles: input('bucket_roles', []) as DeployedFunction['bucketRoles'],
-        publishesTo: input('publishes_to', []) as string[],
-      };
-    });
+  return functionModuleInstances(root).map(({ address, body }) => {
+    const input = (name: string, fallback: unknown) =>
+      name in body && body[name] !== null ? resolveValue(body[name], root) : fallback;
+    const environment = {
+      ...(input('environment', {}) as Record<string, unknown>),
+      ...(input('extra_environment', {}) as Record<string, unknown>),
+    };
+    return {
+      module: address,
+      arguments: body,
+      entryPoint: String(input('entry_point', '')),
+      trigger: input('trigger', { type: 'missing' }) as DeployedFunction['trigger'],
+      environment: Object.fromEntries(
+        Object.entries(environment).map(([key, value]) => [key, String(value)]),
+      ),
+      secretVariables: Object.keys(input('secret_environment', {}) as object),
+      invokers: input('invokers', {}) as Record<string, string>,
+      pushSubscriptions: input('push_subscriptions', {}) as Record<string, string>,
+      pushDelivery: input('push_delivery', undefined) as Record<string, unknown> | undefined,
+      bucketRoles: input('bucket_roles', []) as DeployedFunction['bucketRoles'],
+      publishesTo: input('publishes_to', []) as string[],
+    };
+  });
 }

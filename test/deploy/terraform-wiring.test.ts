@@ -13,6 +13,7 @@ import { readCodeFacts, parseRegistrations, type CodeFacts } from './code-facts.
 import { requiredOnGcp, wiringProblems, environmentProblems } from './deployment-wiring.ts';
 import {
   deployedFunctions,
+  forEachTable,
   loadTerraform,
   resolveValue,
   type Body,
@@ -25,6 +26,11 @@ let code: CodeFacts;
 beforeAll(async () => {
   [tf, code] = await Promise.all([loadTerraform(), readCodeFacts()]);
 });
+
+/** The data entries of the functions (local.functions), by entry point, of a copy. */
+function functionsOf(copy: TerraformConfig): Record<string, Body> {
+  return forEachTable(copy.root, 'function');
+}
 
 /** The problems of a mutated copy of the configuration. */
 function problemsAfter(mutate: (copy: TerraformConfig) => void): string[] {
@@ -76,18 +82,19 @@ describe('terraform/ as deployed', () => {
 
   it('deploys each entry point once, with its trigger', () => {
     const shape = deployedFunctions(tf.root).map((fn) => [
+      fn.module,
       fn.entryPoint,
       fn.trigger.type,
       fn.trigger.bucket ?? null,
     ]);
     expect(shape.sort()).toEqual([
-      ['analyze', 'pubsub-push', null],
-      ['ingest', 'http', null],
-      ['ingestUpload', 'storage', '${google_storage_bucket.raw.name}'],
-      ['report', 'pubsub-push', null],
-      ['results', 'http', null],
-      ['train', 'pubsub-push', null],
-      ['validate', 'pubsub-push', null],
+      ['function["analyze"]', 'analyze', 'pubsub-push', null],
+      ['function["ingest"]', 'ingest', 'http', null],
+      ['function["ingestUpload"]', 'ingestUpload', 'storage', '${google_storage_bucket.raw.name}'],
+      ['function["report"]', 'report', 'pubsub-push', null],
+      ['function["results"]', 'results', 'http', null],
+      ['function["train"]', 'train', 'pubsub-push', null],
+      ['function["validate"]', 'validate', 'pubsub-push', null],
     ]);
   });
 
@@ -143,7 +150,7 @@ describe('terraform/ as deployed', () => {
 
 describe('each check notices what is taken away', () => {
   it('a function module removed', () => {
-    const problems = problemsAfter((copy) => delete copy.root.module.train);
+    const problems = problemsAfter((copy) => delete functionsOf(copy).train);
     expect(problems).toContain(
       'train (functions/train): registered, but no google_cloudfunctions2_function deploys it',
     );
@@ -168,27 +175,42 @@ describe('each check notices what is taken away', () => {
 
   it('a trigger that does not fit the signature', () => {
     const problems = problemsAfter((copy) => {
-      copy.root.module.results.trigger = { type: 'pubsub-push' };
+      functionsOf(copy).results.trigger = { type: 'pubsub-push' };
     });
     expect(problems).toContain(
-      'results (functions/results): registered as http, but module.results gives it a pubsub-push trigger',
+      'results (functions/results): registered as http, but module.function["results"] gives it a pubsub-push trigger',
     );
   });
 
   it('a wrong entry point', () => {
     const problems = problemsAfter((copy) => {
-      copy.root.module.report.entry_point = 'reports';
+      const { report, ...others } = functionsOf(copy);
+      copy.root.locals.functions = { ...others, reports: report };
     });
-    expect(problems).toContain('module.report: entry point "reports" is registered nowhere');
+    expect(problems).toContain(
+      'module.function["reports"]: entry point "reports" is registered nowhere',
+    );
+  });
+
+  it('an entry point that is not the table key its sizing is read by', () => {
+    const problems = problemsAfter((copy) => {
+      copy.root.module.function.entry_point = '${each.value.name}';
+    });
+    expect(problems).toContain(
+      'module.function["ingestUpload"]: entry point "ingest-upload" is registered nowhere',
+    );
+    expect(problems).toContain(
+      'module.function["ingestUpload"]: memory is ${var.function_sizing["ingestUpload"].memory}, not ${var.function_sizing["ingest-upload"].memory}',
+    );
   });
 
   it('the storage trigger on another bucket', () => {
     const problems = problemsAfter((copy) => {
-      (copy.root.module.ingest_upload.trigger as Body).bucket =
+      (functionsOf(copy).ingestUpload.trigger as Body).bucket =
         '${google_storage_bucket.curated.name}';
     });
     expect(problems).toContain(
-      'module.ingest_upload: its storage trigger watches ${google_storage_bucket.curated.name}',
+      'module.function["ingestUpload"]: its storage trigger watches ${google_storage_bucket.curated.name}',
     );
   });
 
@@ -215,7 +237,7 @@ describe('each check notices what is taken away', () => {
 
   it('the rerun subscription removed', () => {
     const problems = problemsAfter((copy) => {
-      delete (copy.root.module.analyze.push_subscriptions as Record<string, unknown>)[
+      delete (functionsOf(copy).analyze.push_subscriptions as Record<string, unknown>)[
         'analyze-rerun'
       ];
     });
@@ -226,22 +248,22 @@ describe('each check notices what is taken away', () => {
 
   it('a subscription moved to the wrong function', () => {
     const problems = problemsAfter((copy) => {
-      const { train } = copy.root.module;
-      copy.root.module.report.push_subscriptions = {
-        ...(copy.root.module.report.push_subscriptions as object),
+      const { report, train } = functionsOf(copy);
+      report.push_subscriptions = {
+        ...(report.push_subscriptions as object),
         train: 'abtest.analysis.completed',
       };
       train.push_subscriptions = {};
     });
     expect(problems).toEqual([
-      'subscription train (abtest.analysis.completed -> train): pushes to report (module.report)',
-      'module.train: deployed for push delivery, but nothing pushes to it',
+      'subscription train (abtest.analysis.completed -> train): pushes to report (module.function["report"])',
+      'module.function["train"]: deployed for push delivery, but nothing pushes to it',
     ]);
   });
 
   it('a subscription on the wrong topic', () => {
     const problems = problemsAfter((copy) => {
-      copy.root.module.validate.push_subscriptions = { validate: 'abtest.batch.validated' };
+      functionsOf(copy).validate.push_subscriptions = { validate: 'abtest.batch.validated' };
     });
     expect(problems).toEqual([
       'subscription validate (abtest.batch.received -> validate): subscribes to abtest.batch.validated',
@@ -254,7 +276,7 @@ describe('each check notices what is taken away', () => {
     });
     expect(problems).toHaveLength(4);
     expect(problems).toContain(
-      "module.analyze: dead-letters after 10 delivery attempts, the code's policy says 5",
+      'module.function["analyze"]: dead-letters after 10 delivery attempts, the code\'s policy says 5',
     );
   });
 
@@ -274,7 +296,7 @@ describe('each check notices what is taken away', () => {
     for (const fn of deployedFunctions(tf.root)) {
       for (const variable of requiredOnGcp(fn, code.configVariables)) {
         const problems = problemsAfter((copy) => {
-          const call = copy.root.module[fn.module];
+          const call = functionsOf(copy)[fn.entryPoint];
           if (shared.includes(variable)) {
             delete (copy.root.locals.environment as Record<string, unknown>)[variable];
           } else if (variable in (call.secret_environment as object)) {
@@ -305,7 +327,8 @@ describe('each check notices what is taken away', () => {
 
   it('a bucket grant removed', () => {
     const problems = problemsAfter((copy) => {
-      copy.root.module.train.bucket_roles = (copy.root.module.train.bucket_roles as Body[]).filter(
+      const { train } = functionsOf(copy);
+      train.bucket_roles = (train.bucket_roles as Body[]).filter(
         (grant) => grant.bucket !== '${google_storage_bucket.artifacts.name}',
       );
     });
@@ -317,7 +340,7 @@ describe('each check notices what is taken away', () => {
 
   it('a bucket grant the code does not need', () => {
     const problems = problemsAfter((copy) => {
-      (copy.root.module.results.bucket_roles as Body[]).push({
+      (functionsOf(copy).results.bucket_roles as Body[]).push({
         bucket: '${google_storage_bucket.raw.name}',
         role: 'roles/storage.objectViewer',
       });
@@ -327,10 +350,13 @@ describe('each check notices what is taken away', () => {
 
   it('a topic the outbox may relay, not publishable', () => {
     const problems = problemsAfter((copy) => {
-      copy.root.module.validate.publishes_to = ['abtest.batch.validated'];
+      copy.root.module.function.publishes_to = ['abtest.batch.validated'];
     });
     expect(problems).toContain(
       'validate: may not publish to abtest.rerun, which its outbox flush relays',
+    );
+    expect(problems).toContain(
+      'ingest: may not publish to abtest.batch.received, which its outbox flush relays',
     );
   });
 

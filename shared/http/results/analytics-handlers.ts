@@ -3,8 +3,8 @@
  * views of the latest analysis, derived from its cached experiment object.
  */
 import { ValidationError } from '../../errors/errors.ts';
-import { experimentSummary } from '../../result/experiment-summary.ts';
 import type { ExperimentResult } from '../../result/result-document.ts';
+import { experimentSummary } from '../../store/experiment-summary.ts';
 import { sendJson } from '../http-json.ts';
 import { analyticsResults, modelPredictions } from './analytics-views.ts';
 import { latestAnalysisOf, requestedExperiment } from './experiment-context.ts';

@@ -37,7 +37,7 @@ variable "entry_point" {
 
 variable "runtime" {
   type        = string
-  description = "The Cloud Functions runtime, e.g. nodejs20."
+  description = "The Cloud Functions runtime, e.g. nodejs22."
 }
 
 variable "source_archive" {

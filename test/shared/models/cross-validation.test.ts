@@ -1,3 +1,4 @@
+import { sumNthPowerDeviations } from 'simple-statistics';
 import { describe, expect, it } from 'vitest';
 import { canonicalRowOrder } from '../../../shared/models/row-order.ts';
 import { trainModels } from '../../../shared/models/train-models.ts';
@@ -141,8 +142,10 @@ describe('cross-validation', () => {
       for (const r of records)
         if (folds.get(r.id) === k) sse += (r.revenue - dot(features(r), beta)) ** 2;
     }
-    const mean = records.reduce((s, r) => s + r.revenue, 0) / records.length;
-    const sst = records.reduce((s, r) => s + (r.revenue - mean) ** 2, 0);
+    const sst = sumNthPowerDeviations(
+      records.map((r) => r.revenue),
+      2,
+    );
     expect(linear.cv.rmse).toBeCloseTo(Math.sqrt(sse / records.length), 9);
     expect(linear.cv.r2).toBeCloseTo(1 - sse / sst, 9);
   });

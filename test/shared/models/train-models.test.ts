@@ -1,3 +1,4 @@
+import { standardDeviation } from 'simple-statistics';
 import { describe, expect, it } from 'vitest';
 import { modelResultSchema, type ModelResult } from '../../../shared/result/result-document.ts';
 import { trainModels } from '../../../shared/models/train-models.ts';
@@ -200,14 +201,11 @@ describe('trainModels', () => {
   it('reports feature importance as the sd of each feature contribution', () => {
     const [, linear] = trainModels(tableOf(records), options);
     const beta = new Map(linear.coefficients.map((c) => [c.term, c.estimate!]));
-    const sd = (values: number[]) => {
-      const mean = values.reduce((s, v) => s + v, 0) / values.length;
-      return Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / values.length);
-    };
+    // The population sd (n in the denominator), as the importance is defined.
     const direct = {
-      variant: sd(records.map((r) => beta.get(`variant[${r.variant}]`) ?? 0)),
-      device: sd(records.map((r) => beta.get(`device[${r.device}]`) ?? 0)),
-      channel: sd(records.map((r) => beta.get(`channel[${r.channel}]`) ?? 0)),
+      variant: standardDeviation(records.map((r) => beta.get(`variant[${r.variant}]`) ?? 0)),
+      device: standardDeviation(records.map((r) => beta.get(`device[${r.device}]`) ?? 0)),
+      channel: standardDeviation(records.map((r) => beta.get(`channel[${r.channel}]`) ?? 0)),
     };
     const importance = linear.feature_importance;
     for (const entry of importance) {

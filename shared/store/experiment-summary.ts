@@ -10,7 +10,7 @@ import {
   experimentResultSchema,
   type ExperimentResult,
   type ModelResult,
-} from './result-document.ts';
+} from '../result/result-document.ts';
 
 /**
  * Reads an experiment object.
