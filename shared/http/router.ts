@@ -8,6 +8,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isValidationError } from '../errors/errors.ts';
+import { chainSubscriptions } from '../stages/chain-subscriptions.ts';
 import type { StageDeps } from '../stages/stage-deps.ts';
 import { sendError, sendJson } from './http-json.ts';
 import { authorize } from './bearer-auth.ts';
@@ -48,7 +49,12 @@ export function createRouter(routes: readonly Route[]): ResultsHandler {
           deps.config.rateLimitRequests,
           deps.config.rateLimitPeriodSeconds,
         ),
-        metrics: serviceMetrics(deps.db),
+        metrics: serviceMetrics(
+          deps.db,
+          deps.bus.kind === 'inprocess'
+            ? [...new Set(chainSubscriptions.map((subscription) => subscription.topic))]
+            : undefined,
+        ),
       };
       states.set(deps, state);
     }

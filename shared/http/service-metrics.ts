@@ -27,10 +27,15 @@ const durationBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
 /**
  * Makes the metrics of a service over its database.
  * @param db - where batch and bus counts are read at scrape time
+ * @param relayed - the topics the bus relays (in process: those the chain subscribes to);
+ *   undefined for every topic (Pub/Sub)
  * @returns the metrics
- * @example const metrics = serviceMetrics(deps.db); await metrics.exposition()
+ * @example const metrics = serviceMetrics(deps.db, undefined); await metrics.exposition()
  */
-export function serviceMetrics(db: Queryable): ServiceMetrics {
+export function serviceMetrics(
+  db: Queryable,
+  relayed: readonly string[] | undefined,
+): ServiceMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const requests = new Counter({
@@ -67,7 +72,7 @@ export function serviceMetrics(db: Queryable): ServiceMetrics {
     help: 'Messages not yet sent from the outbox, and in-process deliveries still pending.',
     registers: [registry],
     async collect() {
-      this.set((await busCounts(db)).pending);
+      this.set((await busCounts(db, relayed)).pending);
     },
   });
   new Gauge({
@@ -75,7 +80,7 @@ export function serviceMetrics(db: Queryable): ServiceMetrics {
     help: 'In-process deliveries that failed every attempt (on Pub/Sub: the dead-letter topic).',
     registers: [registry],
     async collect() {
-      this.set((await busCounts(db)).deadLettered);
+      this.set((await busCounts(db, relayed)).deadLettered);
     },
   });
   return {

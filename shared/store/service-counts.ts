@@ -14,7 +14,7 @@ export interface BatchCounts {
 
 /** The bus's messages still to deliver, and those given up on. */
 export interface BusCounts {
-  /** Outbox messages not yet sent, and in-process deliveries still pending. */
+  /** Outbox messages not yet relayed (of the topics given), and in-process deliveries pending. */
   readonly pending: number;
   /** In-process deliveries that failed every attempt (Pub/Sub keeps its own in the dead-letter topic). */
   readonly deadLettered: number;
@@ -41,15 +41,22 @@ export async function batchCounts(db: Queryable): Promise<BatchCounts> {
 /**
  * Counts the bus's backlog and dead letters.
  * @param db - the database
+ * @param relayed - the topics whose unsent outbox rows are waiting to be relayed (the in-process
+ *   bus relays only the topics something subscribes to); undefined for every topic
  * @returns the counts
- * @example (await busCounts(db)).pending
+ * @example (await busCounts(db, undefined)).pending
  */
-export async function busCounts(db: Queryable): Promise<BusCounts> {
+export async function busCounts(
+  db: Queryable,
+  relayed: readonly string[] | undefined,
+): Promise<BusCounts> {
   const result = await db.query<{ pending: number; dead_lettered: number }>(
     `SELECT
-       (SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL)::int
+       (SELECT count(*) FROM outbox_messages
+        WHERE sent_at IS NULL AND ($1::text[] IS NULL OR topic = ANY($1)))::int
          + (SELECT count(*) FROM bus_deliveries WHERE status = 'pending')::int AS pending,
        (SELECT count(*) FROM bus_deliveries WHERE status = 'dead')::int AS dead_lettered`,
+    [relayed ?? null],
   );
   const row = result.rows[0];
   return { pending: row?.pending ?? 0, deadLettered: row?.dead_lettered ?? 0 };
