@@ -54,7 +54,10 @@ export async function createExperiment(
   return deps.db.transaction(async (tx) => {
     const stored = withoutStatus(definition);
     if (!(await insertExperiment(tx, stored, 'draft'))) {
-      throw new ValidationError(`experiment ${definition.id} already exists`, 409);
+      throw new ValidationError(
+        `experiment ${definition.id} already exists: change it with PATCH /v1/experiments/${definition.id}`,
+        409,
+      );
     }
     await appendAudit(tx, {
       experimentId: definition.id,

@@ -112,7 +112,9 @@ describe('POST /v1/experiments', () => {
     await create('api-twice');
     const again = await create('api-twice');
     expect(again.status).toBe(409);
-    expect((again.body as unknown as ErrorBody).error).toBe('experiment api-twice already exists');
+    expect((again.body as unknown as ErrorBody).error).toBe(
+      'experiment api-twice already exists: change it with PATCH /v1/experiments/api-twice',
+    );
   });
 
   it.each([
