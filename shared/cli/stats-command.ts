@@ -7,12 +7,22 @@ import { readFile } from 'node:fs/promises';
 import { computeVectors, VectorFileError } from '../stats/compute-vectors.ts';
 import type { SectionComputer } from '../stats/vector-sections.ts';
 import { computeRegressionCase, regressionCaseInputSchema } from '../models/regression-vector.ts';
+import { computeCountModelCase, countModelCaseInputSchema } from '../models/count-model-vectors.ts';
 
 const usage = 'Usage: abtest stats --vectors FILE\n';
 
-/** Sections computed outside the statistics layer: the regression models. */
+const countModel: SectionComputer = (input) =>
+  computeCountModelCase(countModelCaseInputSchema.parse(input));
+
+/**
+ * Sections computed outside the statistics layer: the regression models of
+ * `stats_vectors.json` and the count and regularised models of `model_vectors.json`.
+ */
 export const additionalVectorSections: Readonly<Record<string, SectionComputer>> = {
   regression: (input) => computeRegressionCase(regressionCaseInputSchema.parse(input)),
+  poisson: countModel,
+  quasi_poisson: countModel,
+  ridge_logistic: countModel,
 };
 
 function vectorsPath(args: readonly string[]): string | null {

@@ -33,3 +33,35 @@ export {
 export { MIN_LEVEL_UNITS, POOLED_LEVEL } from './factor-levels.ts';
 export { CV_FOLDS, CV_SEED, unitHash } from './unit-folds.ts';
 export { DEPENDENCE_TOLERANCE } from './column-selection.ts';
+export {
+  fitPoissonRegression,
+  quasiPoissonDispersion,
+  type PoissonFit,
+  type PoissonFailure,
+} from './poisson-regression.ts';
+export {
+  covariateDesign,
+  groupOutcome,
+  type CovariateDesign,
+  type GroupOutcome,
+} from './covariate-design.ts';
+export {
+  refineByNumericCovariates,
+  appendNumericColumns,
+  type NumericCovariate,
+  type CovariatePatterns,
+} from './numeric-covariates.ts';
+export {
+  averageTreatmentEffect,
+  logisticTreatmentEffect,
+  linearTreatmentEffect,
+  LOGISTIC_INVERSE_LINK,
+  LOG_INVERSE_LINK,
+  type InverseLink,
+  type TreatmentEffect,
+} from './treatment-effect.ts';
+export {
+  computeCountModelCase,
+  countModelCaseInputSchema,
+  type CountModelCaseInput,
+} from './count-model-vectors.ts';

@@ -1,7 +1,9 @@
 /**
  * The statistics layer of abtest: distributions, per-arm summaries over addable moments, the
  * binomial and continuous comparisons of the result document, multiple-testing adjustment and
- * the sample-ratio check. Pure functions; undefined quantities are null, never NaN or Infinity.
+ * the sample-ratio check; and the decision statistics (CUPED, ratio metrics, winsorization,
+ * power and MDE, confidence sequences, Holm/Bonferroni, heterogeneity, probability of being
+ * best, Thompson allocation, normal-approximation P(beat control)). Pure functions; undefined quantities are null, never NaN or Infinity.
  * Methods, formulas and sources: docs/statistics.md.
  */
 export { compareBinomial } from './compare-binomial.ts';
@@ -92,6 +94,79 @@ export {
   regularizedGamma,
 } from './special-functions.ts';
 export { integrateGaussKronrod, type VectorIntegrand } from './gauss-kronrod.ts';
+
+export {
+  EMPTY_BIVARIATE_MOMENTS,
+  bivariateMomentsOf,
+  bivariateMomentsFromSums,
+  mergeBivariateMoments,
+  marginalX,
+  marginalY,
+  type BivariateMoments,
+  type BivariateSums,
+} from './bivariate-moments.ts';
+export {
+  cuped,
+  cupedTheta,
+  cupedAdjustedMoments,
+  CONSTANT_COVARIATE,
+  type CupedArm,
+  type CupedArmInput,
+  type CupedComparison,
+  type CupedResult,
+} from './cuped.ts';
+export {
+  ratioArm,
+  compareRatios,
+  type RatioArm,
+  type RatioComparison,
+} from './delta-method-ratio.ts';
+export {
+  valueHistogram,
+  mergeHistograms,
+  histogramPercentile,
+  clippedMoments,
+  type ValueHistogram,
+} from './value-histogram.ts';
+export { winsorize, winsorizeValues, type Winsorized } from './winsorize.ts';
+export { noncentralTCdf, noncentralTSf } from './noncentral-t-distribution.ts';
+export { brentRoot } from './root-finding.ts';
+export { cohensH, testPower, type PowerTest } from './test-power.ts';
+export {
+  sampleSize,
+  solveControlSize,
+  effectSizeOf,
+  bonferroniLevel,
+  type PowerMetric,
+  type PowerDesign,
+  type SampleSize,
+} from './sample-size.ts';
+export {
+  minimumDetectableEffect,
+  solveEffectSize,
+  relativeEffect,
+  type MinimumDetectableEffect,
+} from './minimum-detectable-effect.ts';
+export {
+  daysNeeded,
+  currentMinimumDetectableEffect,
+  type CurrentSample,
+} from './experiment-planning.ts';
+export {
+  confidenceSequence,
+  sequentialRho2,
+  sequentialLookBounds,
+  updateSequentialState,
+  INITIAL_SEQUENTIAL_STATE,
+  type SequentialLook,
+  type SequentialLookResult,
+  type SequentialState,
+} from './confidence-sequence.ts';
+export { holm, bonferroni, adjustPValues, type PValueCorrection } from './p-value-corrections.ts';
+export { cochranHeterogeneity, type Heterogeneity } from './heterogeneity.ts';
+export { probabilityBest, probabilityBestOfPosteriors } from './probability-best.ts';
+export { thompsonAllocation, THOMPSON_FLOOR } from './thompson-allocation.ts';
+export { normalBeatControl } from './normal-beat-control.ts';
 
 export {
   computeVectors,

@@ -1,7 +1,8 @@
 /**
  * The computers of the reference-vector sections (`binomial`, `continuous`,
- * `benjamini_hochberg`, `srm` of `stats_vectors.json`): each validates one case's `input` and
- * computes the `computed` object with exactly the keys and shapes of the file's `expected`.
+ * `benjamini_hochberg`, `srm` of `stats_vectors.json`, and those of `decision_vectors.json`):
+ * each validates one case's `input` and computes the `computed` object with exactly the keys and
+ * shapes of the file's `expected`.
  */
 import { z } from 'zod';
 import { summarizeContinuousArm } from './arm-summary.ts';
@@ -12,20 +13,30 @@ import { toNullableInterval } from './interval.ts';
 import { momentsOf } from './mean-moments.ts';
 import { sampleRatioMismatch } from './sample-ratio-mismatch.ts';
 import { wilsonInterval } from './wilson-interval.ts';
+import { alpha, count, finite, pValues } from './vector-schemas.ts';
+import {
+  computeCupedCase,
+  computeRatioCase,
+  computeWinsorizeCase,
+} from './decision-arm-sections.ts';
+import {
+  computeCorrectionsCase,
+  computeHeterogeneityCase,
+  computeMdeCase,
+  computePowerCase,
+  computeProbabilityBestCase,
+  computeSequentialCase,
+} from './decision-summary-sections.ts';
 
 /** Computes one case's `computed` from its `input`; throws a ZodError on an invalid input. */
 export type SectionComputer = (input: unknown) => unknown;
 
-const count = z.number().int().nonnegative();
-const alpha = z.number().gt(0).lt(1);
-const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 const binomialArm = z
   .object({ conversions: count, users: count })
   .refine((arm) => arm.conversions <= arm.users, 'conversions must not exceed users');
 
 const binomialInput = z.object({ control: binomialArm, treatment: binomialArm, alpha });
 const continuousInput = z.object({ control: z.array(finite), treatment: z.array(finite), alpha });
-const pValues = z.array(z.number().min(0).max(1));
 const srmInput = z.object({
   observed: z.array(count).min(1),
   expected_share: z.array(z.number().nonnegative()).min(1),
@@ -92,4 +103,13 @@ export const STATS_SECTION_COMPUTERS: Readonly<Record<string, SectionComputer>> 
   continuous: computeContinuousCase,
   benjamini_hochberg: computeBenjaminiHochbergCase,
   srm: computeSrmCase,
+  cuped: computeCupedCase,
+  ratio: computeRatioCase,
+  winsorize: computeWinsorizeCase,
+  power: computePowerCase,
+  mde: computeMdeCase,
+  sequential: computeSequentialCase,
+  corrections: computeCorrectionsCase,
+  heterogeneity: computeHeterogeneityCase,
+  probability_best: computeProbabilityBestCase,
 });

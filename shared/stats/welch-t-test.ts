@@ -11,6 +11,8 @@ export interface WelchTTest {
   readonly pValue: number | null;
   readonly df: number | null;
   readonly difference: number | null;
+  /** sqrt(s_t^2/n_t + s_c^2/n_c); 0 when both arms are constant, null below two users. */
+  readonly standardError: number | null;
   readonly differenceInterval: Interval | null;
 }
 
@@ -38,14 +40,28 @@ export function welchTTest(
   const varianceC = sampleVariance(control);
   const varianceT = sampleVariance(treatment);
   if (difference === null || varianceC === null || varianceT === null) {
-    return { statistic: null, pValue: null, df: null, difference, differenceInterval: null };
+    return {
+      statistic: null,
+      pValue: null,
+      df: null,
+      difference,
+      standardError: null,
+      differenceInterval: null,
+    };
   }
   const termC = varianceC / control.n;
   const termT = varianceT / treatment.n;
   const se2 = termC + termT;
   if (!(se2 > 0)) {
     const point: Interval = [difference, difference];
-    return { statistic: null, pValue: null, df: null, difference, differenceInterval: point };
+    return {
+      statistic: null,
+      pValue: null,
+      df: null,
+      difference,
+      standardError: 0,
+      differenceInterval: point,
+    };
   }
   const se = Math.sqrt(se2);
   const statistic = difference / se;
@@ -60,6 +76,7 @@ export function welchTTest(
     pValue: Number.isFinite(pValue) ? pValue : null,
     df: Number.isFinite(df) ? df : null,
     difference,
+    standardError: Number.isFinite(se) ? se : null,
     differenceInterval,
   };
 }

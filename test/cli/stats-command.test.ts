@@ -10,7 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  decisionVectorsPath,
   loadReferenceVectors,
+  modelVectorsPath,
   projectRoot,
   referenceMismatches,
 } from '../shared/stats/reference-tolerance.ts';
@@ -60,6 +62,47 @@ describe('abtest stats --vectors', () => {
     expect(stderr).toBe('');
   });
 
+  it.each([
+    [
+      '../shared/reference/decision_vectors.json',
+      decisionVectorsPath,
+      [
+        'cuped',
+        'ratio',
+        'winsorize',
+        'power',
+        'mde',
+        'sequential',
+        'corrections',
+        'heterogeneity',
+        'probability_best',
+      ],
+    ],
+    [
+      '../shared/reference/model_vectors.json',
+      modelVectorsPath,
+      ['poisson', 'quasi_poisson', 'ridge_logistic'],
+    ],
+  ])('computes every case of %s within tolerance', (argument, path, sections) => {
+    const { status, stdout, stderr } = runStats('--vectors', argument);
+    expect(status).toBe(0);
+    expect(stderr).toBe('');
+    const reference = loadReferenceVectors(path);
+    const output = JSON.parse(stdout) as Record<string, { input: unknown; computed: unknown }[]>;
+    expect(Object.keys(output)).toEqual(sections);
+    for (const [section, cases] of Object.entries(output)) {
+      const expected = reference[section] as { input: unknown; expected: unknown }[];
+      expect(cases).toHaveLength(expected.length);
+      cases.forEach((c, i) => {
+        expect(Object.keys(c)).toEqual(['input', 'computed']);
+        expect(c.input).toEqual(expected[i].input);
+        expect(referenceMismatches(expected[i].expected, c.computed, `${section}[${i}]`)).toEqual(
+          [],
+        );
+      });
+    }
+  });
+
   it('never reads "expected"', () => {
     const path = tempFile(
       'no-expected.json',
@@ -94,6 +137,48 @@ describe('abtest stats --vectors', () => {
       'section "binomial", case 0: invalid input: control: conversions must not exceed users',
     ],
     ['a case without input object', JSON.stringify({ srm: [42] }), 'section "srm", case 0'],
+    [
+      'a CUPED arm with more y than x',
+      JSON.stringify({
+        cuped: [
+          {
+            input: {
+              arms: { control: { y: [1, 2], x: [1, 2] }, t: { y: [1, 2, 3], x: [1] } },
+              control: 'control',
+              alpha: 0.05,
+            },
+          },
+        ],
+      }),
+      'section "cuped", case 0: invalid input: arms.t: y and x must have the same length',
+    ],
+    [
+      'a power case without a baseline',
+      JSON.stringify({
+        power: [
+          {
+            input: {
+              metric: 'binomial',
+              relative_mde: 0.1,
+              alpha: 0.05,
+              power: 0.8,
+              ratio: 1,
+              arms: 2,
+            },
+          },
+        ],
+      }),
+      'section "power", case 0: invalid input: baseline:',
+    ],
+    [
+      'a sequential look with n = 0',
+      JSON.stringify({
+        sequential: [
+          { input: { n_planned: 100, alpha: 0.05, looks: [{ estimate: 0, variance: 1, n: 0 }] } },
+        ],
+      }),
+      'section "sequential", case 0: invalid input: looks.0.n:',
+    ],
   ])('rejects %s with exit code 1 and a one-line message', (_, content, message) => {
     const path =
       content === null ? join(tmpdir(), 'abtest-no-such-file.json') : tempFile('bad.json', content);

@@ -1,6 +1,7 @@
 /**
- * Test helpers for the reference vectors of ../shared/reference/stats_vectors.json (SciPy 1.10 /
- * statsmodels 0.13): where the file is, and the agreement rule of its README.
+ * Test helpers for the reference vectors of ../shared/reference/ (stats_vectors.json,
+ * decision_vectors.json, model_vectors.json; SciPy 1.10 / statsmodels 0.13): where the files
+ * are, and the agreement rule of their README.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -12,9 +13,18 @@ export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../
 /** `../shared/reference/stats_vectors.json` relative to the project root. */
 export const referenceVectorsPath = resolve(projectRoot, '../shared/reference/stats_vectors.json');
 
-/** The reference file, parsed. */
-export function loadReferenceVectors(): Record<string, unknown> {
-  return JSON.parse(readFileSync(referenceVectorsPath, 'utf8')) as Record<string, unknown>;
+/** `../shared/reference/decision_vectors.json` relative to the project root. */
+export const decisionVectorsPath = resolve(
+  projectRoot,
+  '../shared/reference/decision_vectors.json',
+);
+
+/** `../shared/reference/model_vectors.json` relative to the project root. */
+export const modelVectorsPath = resolve(projectRoot, '../shared/reference/model_vectors.json');
+
+/** A reference file, parsed (default: stats_vectors.json). */
+export function loadReferenceVectors(path = referenceVectorsPath): Record<string, unknown> {
+  return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
 }
 
 /** Relative agreement required of every value (the reference README). */
@@ -22,9 +32,12 @@ export const RELATIVE_TOLERANCE = 1e-6;
 /** Absolute agreement accepted near zero, except for p-values (the reference README). */
 export const ABSOLUTE_TOLERANCE = 1e-9;
 
-/** Whether a key names a p-value, which must agree relatively all the way down. */
+/**
+ * Whether a key names a p-value (raw, running or adjusted by Holm, Bonferroni or
+ * Benjamini-Hochberg), which must agree relatively all the way down.
+ */
 function isPValuePath(path: string): boolean {
-  return /p_value|benjamini_hochberg/.test(path);
+  return /p_value|benjamini_hochberg|holm|bonferroni/.test(path);
 }
 
 /**
