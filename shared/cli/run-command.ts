@@ -127,7 +127,7 @@ export async function runCommand(args: readonly string[]): Promise<number> {
     return 2;
   }
   const logger = createLogger({ level: config.logLevel });
-  const progress = startProgress(`running ${files.join(', ')}`);
+  const progress = startProgress(`running ${files.join(', ')}`, { logger });
   const adapters = await openAdapters(config, logger);
   try {
     const definitionPath = parsed.values.definition;
