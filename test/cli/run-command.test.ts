@@ -32,11 +32,9 @@ describe('abtest run', () => {
     expect(document.batches[0]?.status).toBe('validated');
     expect(document.experiments.map((e) => e.experiment_id)).toEqual(['checkout-redesign']);
     expect(document.experiments[0]?.metrics.map((m) => m.name)).toEqual(['conversion', 'revenue']);
-    // Besides the JSON log lines, a run past 10 s (a busy machine) writes a plain progress line.
     const logs = first.stderr
       .trim()
       .split('\n')
-      .filter((line) => !/^[^{].* \(\d+s\)$/.test(line))
       .map((line) => JSON.parse(line) as { severity: string });
     expect(logs.some((entry) => entry.severity === 'INFO')).toBe(true);
 
