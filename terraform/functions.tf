@@ -5,13 +5,15 @@
 #
 # | entry point  | trigger                          | buckets                                    |
 # |--------------|----------------------------------|--------------------------------------------|
-# | ingest       | HTTP POST /v1/ingest/events      | raw: create (batches/, never overwritten)  |
+# | ingest       | HTTP POST /v1/ingest/events,     | raw: create (batches/, never overwritten)  |
+# |              | /v1/events, /v1/events/batch     |                                            |
 # | ingestUpload | GCS finalize, raw bucket         | raw: read uploads/ definitions/, create    |
 # | validate     | push: abtest.batch.received      | raw: read, create rejections/; curated: rw |
 # | analyze      | push: batch.validated, rerun     | curated: rw (events in, users table out)   |
 # | train        | push: abtest.analysis.completed  | curated: read; artifacts: rw (models/)     |
 # | report       | push: abtest.model.trained       | artifacts: rw (reports/)                   |
-# | results      | HTTP GET /v1/experiments...      | artifacts: read, signed report URLs        |
+# | results      | HTTP /v1/experiments...,         | artifacts: read, signed report URLs;       |
+# |              | /v1/assignments/bulk, /metrics   | raw: create (enrollment batches)           |
 # | webhooks     | push: abtest.webhook.delivery    | none (the database, and the internet)      |
 #
 # Webhooks: analyze and report only record their deliveries (with a message each, in the
@@ -44,13 +46,17 @@ locals {
     LOG_LEVEL               = var.log_level
   }
 
+  # The HTTP functions: how callers are admitted, and each token's rate limit per instance.
   http_environment = {
-    ABTEST_AUTH = var.http_auth
+    ABTEST_AUTH                      = var.http_auth
+    ABTEST_RATE_LIMIT_REQUESTS       = var.rate_limit_requests
+    ABTEST_RATE_LIMIT_PERIOD_SECONDS = var.rate_limit_period_seconds
   }
 
   # Cloud Run refuses request bodies over 32 MiB: larger files go to the raw bucket's uploads/.
-  ingest_environment = {
-    ABTEST_AUTH             = var.http_auth
+  ingest_environment = merge(local.http_environment, local.upload_limit_environment)
+
+  upload_limit_environment = {
     ABTEST_MAX_UPLOAD_BYTES = "33554432"
   }
 
@@ -66,7 +72,7 @@ locals {
     analyze      = ["abtest.analysis.completed", "abtest.webhook.delivery"]
     train        = ["abtest.model.trained"]
     report       = ["abtest.report.ready", "abtest.webhook.delivery"]
-    results      = ["abtest.rerun", "abtest.analysis.completed"]
+    results      = ["abtest.rerun", "abtest.analysis.completed", "abtest.batch.received"]
     webhooks     = []
   }
 
@@ -94,12 +100,13 @@ locals {
   functions = {
     ingest = {
       name              = "ingest"
-      description       = "POST /v1/ingest/events: an events file becomes a batch in the raw bucket."
+      description       = "POST /v1/ingest/events and /v1/events(/batch): an events file, or events as they happen, become a batch in the raw bucket."
       trigger           = { type = "http" }
       extra_environment = local.ingest_environment
       secret_environment = {
-        DB_PASSWORD      = local.secrets.db_password
-        ABTEST_API_TOKEN = local.secrets.api_token
+        DB_PASSWORD       = local.secrets.db_password
+        ABTEST_API_TOKEN  = local.secrets.api_token
+        ABTEST_API_TOKENS = local.secrets.api_tokens
       }
       invokers = local.http_invokers
       bucket_roles = [
@@ -202,17 +209,20 @@ locals {
 
     results = {
       name              = "results"
-      description       = "The results API: experiments, summaries, reports, jobs, webhooks (docs/api.md)."
+      description       = "The results API: experiments (definitions, lifecycle, audit), assignment, summaries, reports, jobs, webhooks, metrics (docs/api.md)."
       trigger           = { type = "http" }
       extra_environment = merge(local.http_environment, local.webhook_environment)
       secret_environment = {
         DB_PASSWORD           = local.secrets.db_password
         ABTEST_API_TOKEN      = local.secrets.api_token
+        ABTEST_API_TOKENS     = local.secrets.api_tokens
         ABTEST_WEBHOOK_SECRET = local.secrets.webhook_secret
       }
       invokers = local.http_invokers
+      # Enrollment (`?enroll=true`) writes its exposure events as a batch into the raw bucket.
       bucket_roles = [
         { bucket = google_storage_bucket.artifacts.name, role = "roles/storage.objectViewer" },
+        { bucket = google_storage_bucket.raw.name, role = "roles/storage.objectCreator" },
       ]
       sign_urls = true
     }

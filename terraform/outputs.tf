@@ -1,10 +1,10 @@
 output "ingest_url" {
-  description = "POST events files here (plus /v1/ingest/events, or the bare URL) with the bearer token."
+  description = "POST events files here (plus /v1/ingest/events, or the bare URL), and events as they happen (/v1/events, /v1/events/batch), with the bearer token."
   value       = module.function["ingest"].url
 }
 
 output "results_url" {
-  description = "The results API (GET /v1/experiments..., /docs)."
+  description = "The results API: experiments and their lifecycle, assignment, summaries, reports, /metrics, /docs."
   value       = module.function["results"].url
 }
 
@@ -26,6 +26,11 @@ output "artifacts_bucket" {
 output "api_token_secret" {
   description = "Secret Manager secret holding the API bearer token: gcloud secrets versions access latest --secret=<this>."
   value       = google_secret_manager_secret.api_token.secret_id
+}
+
+output "api_tokens_secret" {
+  description = "Secret Manager secret holding the named tokens of var.api_token_names, as name:token pairs (ABTEST_API_TOKENS): gcloud secrets versions access latest --secret=<this>."
+  value       = google_secret_manager_secret.api_tokens.secret_id
 }
 
 output "database_instance" {

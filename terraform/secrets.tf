@@ -1,6 +1,7 @@
 # The secrets the functions read as environment variables: the API bearer token
-# (ABTEST_API_TOKEN, ingest and results) and the webhook signing secret (ABTEST_WEBHOOK_SECRET,
-# analyze, report, results). The database password is in database.tf. Generated here, so they
+# (ABTEST_API_TOKEN, ingest and results), the named tokens (ABTEST_API_TOKENS, `name:token`
+# pairs, one generated per var.api_token_names, ingest and results) and the webhook signing
+# secret (ABTEST_WEBHOOK_SECRET, analyze, report, results). The database password is in database.tf. Generated here, so they
 # are also in the Terraform state: keep the state bucket private.
 
 resource "random_password" "api_token" {
@@ -21,6 +22,30 @@ resource "google_secret_manager_secret" "api_token" {
 resource "google_secret_manager_secret_version" "api_token" {
   secret      = google_secret_manager_secret.api_token.id
   secret_data = random_password.api_token.result
+}
+
+resource "random_password" "named_api_token" {
+  for_each = toset(var.api_token_names)
+  length   = 48
+  special  = false
+}
+
+resource "google_secret_manager_secret" "api_tokens" {
+  secret_id = "${var.name_prefix}-api-tokens"
+
+  replication {
+    auto {}
+  }
+
+  depends_on = [google_project_service.enabled]
+}
+
+# A secret version cannot be empty: with no names it holds a lone comma, which
+# ABTEST_API_TOKENS reads as no named token.
+resource "google_secret_manager_secret_version" "api_tokens" {
+  secret = google_secret_manager_secret.api_tokens.id
+  secret_data = (length(var.api_token_names) == 0 ? "," :
+  join(",", [for name in var.api_token_names : "${name}:${random_password.named_api_token[name].result}"]))
 }
 
 resource "random_password" "webhook_secret" {
@@ -57,6 +82,10 @@ locals {
     webhook_secret = {
       secret  = google_secret_manager_secret.webhook_secret.secret_id
       version = google_secret_manager_secret_version.webhook_secret.version
+    }
+    api_tokens = {
+      secret  = google_secret_manager_secret.api_tokens.secret_id
+      version = google_secret_manager_secret_version.api_tokens.version
     }
   }
 }

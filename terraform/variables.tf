@@ -159,6 +159,39 @@ variable "api_invokers" {
   default     = []
 }
 
+variable "api_token_names" {
+  type        = list(string)
+  default     = []
+  description = "Names of extra API tokens (ABTEST_API_TOKENS): one random token per name is generated into Secret Manager, each may read and write, and the audit log names it (e.g. [\"ci\", \"checkout-team\"]). 1-64 letters, digits, '.', '_' or '-'; not api or read."
+
+  validation {
+    condition     = alltrue([for name in var.api_token_names : can(regex("^[A-Za-z0-9._-]{1,64}$", name)) && !contains(["api", "read"], name)])
+    error_message = "Each name is 1-64 letters, digits, '.', '_' or '-', and not api or read (the names of ABTEST_API_TOKEN and ABTEST_API_READ_TOKEN)."
+  }
+}
+
+variable "rate_limit_requests" {
+  type        = number
+  default     = 600
+  description = "ABTEST_RATE_LIMIT_REQUESTS: requests per token per period on each instance of the HTTP functions (a token bucket); 0 switches limiting off. A token may reach max_instances times this."
+
+  validation {
+    condition     = var.rate_limit_requests >= 0 && floor(var.rate_limit_requests) == var.rate_limit_requests
+    error_message = "rate_limit_requests is a whole number, 0 or more."
+  }
+}
+
+variable "rate_limit_period_seconds" {
+  type        = number
+  default     = 60
+  description = "ABTEST_RATE_LIMIT_PERIOD_SECONDS: the period over which rate_limit_requests refill."
+
+  validation {
+    condition     = var.rate_limit_period_seconds > 0 && var.rate_limit_period_seconds <= 86400
+    error_message = "rate_limit_period_seconds is above 0 and at most 86400."
+  }
+}
+
 variable "webhook_urls" {
   type        = list(string)
   description = "Webhooks called for every experiment on analysis.completed and report.ready (ABTEST_WEBHOOK_URLS), signed with the generated webhook secret."

@@ -43,6 +43,8 @@ const floors: readonly { floor: string; level: number; paths: readonly string[] 
       'shared/units',
       'shared/report',
       'shared/generate',
+      'shared/experiments',
+      'shared/assignment',
     ],
   },
   { floor: 'adapter', level: 1, paths: ['shared/adapters'] },

@@ -1,8 +1,14 @@
 /**
- * Experiment definitions (DESIGN.md "Experiment definitions"): optional YAML or JSON naming
- * the variants and their weights, the control, the metrics, the window and alpha. Without
- * one, everything comes from the data: equal weights, the control named `control` (else the
- * first in sorted order), and the metrics `conversion` and `revenue`.
+ * Experiment definitions (DESIGN.md "Experiment definitions", "Growing into a platform"): one
+ * zod schema for definition files, the API and the dashboard. It names the variants (key,
+ * display name, weight, control flag, a config handed back with each assignment), the
+ * metrics, the window, alpha, and how the experiment is run: its owner, traffic allocation,
+ * salt and guardrail metrics. Cross-field rules live in definition-rules.ts and every message
+ * in definition-messages.ts. New settings are new optional fields here: a definition without
+ * them analyses exactly as before.
+ *
+ * Without a definition, everything comes from the data: equal weights, the control named
+ * `control` (else the first in sorted order), and the metrics `conversion` and `revenue`.
  */
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -12,6 +18,17 @@ import {
   defaultPurchaseEvent,
   experimentIdPattern,
 } from '../events/events-contract.ts';
+import { definitionMessages as messages } from './definition-messages.ts';
+import { definitionRules } from './definition-rules.ts';
+import { defaultMetrics, type MetricSpec } from './metric-spec.ts';
+
+export { defaultMetrics, type MetricSpec };
+
+/** The lifecycle statuses of an experiment (see shared/experiments/lifecycle.ts). */
+export const experimentStatuses = ['draft', 'running', 'paused', 'completed', 'archived'] as const;
+
+/** A lifecycle status. */
+export type ExperimentStatus = (typeof experimentStatuses)[number];
 
 const metricSchema = z
   .object({
@@ -33,73 +50,97 @@ const unitTableSchema = z
   })
   .strict();
 
-/** The schema of a definition file. */
-export const experimentDefinitionSchema = z
+const variantSchema = z
   .object({
-    id: z.string().regex(experimentIdPattern, 'must be 1-128 letters, digits, ".", "_" or "-"'),
+    key: z.string().min(1).max(200),
+    /** A display name (the key is what events carry). */
+    name: z.string().max(200).optional(),
+    /** Any positive number; all weights sum to 1 or to 100. Omitted on every variant: equal. */
+    weight: z.number().positive(messages.weightPositive).optional(),
+    control: z.boolean().default(false),
+    /** Any JSON object, handed back with each assignment to this variant. */
+    config: z.record(z.string(), z.json(), messages.configObject).optional(),
+  })
+  .strict();
+
+/** The fields of a definition, before the rules that relate them. */
+export const experimentDefinitionFields = z
+  .object({
+    id: z.string().regex(experimentIdPattern, messages.id),
     name: z.string().max(200).optional(),
     hypothesis: z.string().max(5000).optional(),
+    owner: z.string().min(1).max(200).optional(),
     start_at: z.iso.datetime({ offset: true }).optional(),
     end_at: z.iso.datetime({ offset: true }).optional(),
-    status: z.enum(['draft', 'running', 'paused', 'completed', 'archived']).default('running'),
+    /** Files only: the status the file asks for (default `running` for a new experiment). */
+    status: z.enum(experimentStatuses).optional(),
     exposure_event: z.string().min(1).default(defaultExposureEvent),
-    variants: z
-      .array(
-        z
-          .object({
-            key: z.string().min(1),
-            weight: z.number().positive().default(1),
-            control: z.boolean().default(false),
-          })
-          .strict(),
-      )
-      .min(2)
+    variants: z.array(variantSchema).min(2, messages.atLeastTwoVariants).optional(),
+    /** The share of users in the experiment, 0 < a <= 1 (default 1); it may only grow once run. */
+    traffic_allocation: z
+      .number()
+      .gt(0, messages.allocationRange)
+      .lte(1, messages.allocationRange)
       .optional(),
+    /** Seeds the assignment hash (default: the experiment id). */
+    salt: z.string().min(1).max(200).optional(),
     primary_metric: z.string().min(1).optional(),
     metrics: z.array(metricSchema).min(1).optional(),
-    alpha: z.number().gt(0).lt(1).default(0.05),
+    /** Names of metrics whose harm is watched. */
+    guardrail_metrics: z.array(z.string().min(1)).optional(),
+    alpha: z.number().gt(0, messages.alphaRange).lt(1, messages.alphaRange).default(0.05),
     unit_table: unitTableSchema.optional(),
   })
-  .strict()
-  .refine((d) => d.variants === undefined || d.variants.filter((v) => v.control).length <= 1, {
-    message: 'at most one variant can be the control',
-    path: ['variants'],
-  })
-  .refine((d) => d.start_at === undefined || d.end_at === undefined || d.start_at < d.end_at, {
-    message: 'start_at must be before end_at',
-    path: ['end_at'],
-  });
+  .strict();
+
+/** The schema of a definition: its fields and the rules relating them. */
+export const experimentDefinitionSchema = experimentDefinitionFields.superRefine(definitionRules);
 
 export type ExperimentDefinition = z.infer<typeof experimentDefinitionSchema>;
 
-/** A metric with every default filled in. */
-export interface MetricSpec {
-  readonly name: string;
-  readonly type: 'binomial' | 'continuous';
-  readonly eventType: string;
-  readonly aggregate: 'any' | 'count' | 'sum';
+/** One problem of a definition: the field's path (`variants.1.weight`) and why. */
+export interface DefinitionIssue {
+  readonly path: string;
+  readonly message: string;
 }
 
-/** The default metrics: conversion (any purchase) and revenue (sum of purchase values). */
-export const defaultMetrics: readonly MetricSpec[] = [
-  { name: 'conversion', type: 'binomial', eventType: defaultPurchaseEvent, aggregate: 'any' },
-  { name: 'revenue', type: 'continuous', eventType: defaultPurchaseEvent, aggregate: 'sum' },
-];
-
 /**
- * The metrics of a definition, defaults filled in (binomial: any; continuous: sum of value).
- * @param definition - the definition, or undefined
- * @returns the metric specs
- * @example metricSpecs(undefined)[0].name // 'conversion'
+ * Checks an untrusted value against the definition schema.
+ * @param raw - parsed JSON or YAML
+ * @param label - what it came from, for the message (`checkout.yaml`, `request body`)
+ * @returns the definition, defaults filled in
+ * @throws {ValidationError} (422) naming the first bad field's path; `details.issues` lists all
+ * @example checkDefinition({ id: 'exp1', alpha: 0.1 }, 'request body').alpha // 0.1
  */
-export function metricSpecs(definition: ExperimentDefinition | undefined): readonly MetricSpec[] {
-  if (definition?.metrics === undefined) return defaultMetrics;
-  return definition.metrics.map((metric) => ({
-    name: metric.name,
-    type: metric.type,
-    eventType: metric.event_type,
-    aggregate: metric.aggregate ?? (metric.type === 'binomial' ? 'any' : 'sum'),
-  }));
+export function checkDefinition(raw: unknown, label: string): ExperimentDefinition {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ValidationError(
+      `${label}: ${messages.notAnObject}`,
+      422,
+      {},
+      {
+        path: '',
+        issues: [{ path: '', message: messages.notAnObject }],
+      },
+    );
+  }
+  const parsed = experimentDefinitionSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.flatMap((issue): DefinitionIssue[] =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({
+          path: [...issue.path, key].join('.'),
+          message: messages.unknownField(key),
+        }))
+      : [{ path: issue.path.join('.'), message: issue.message }],
+  );
+  const first = issues[0] ?? { path: '', message: 'invalid' };
+  throw new ValidationError(
+    `${label}: ${first.path === '' ? 'definition' : first.path}: ${first.message}`,
+    422,
+    {},
+    { path: first.path, issues },
+  );
 }
 
 /**
@@ -107,7 +148,7 @@ export function metricSpecs(definition: ExperimentDefinition | undefined): reado
  * @param text - YAML or JSON text
  * @param label - the file's name for messages
  * @returns the validated definition
- * @throws {ValidationError} naming the file and the first bad field
+ * @throws {ValidationError} 400 for text that is not YAML or JSON, 422 naming the first bad field
  * @example parseExperimentDefinition('id: exp1\nalpha: 0.1\n', 'exp1.yaml').alpha // 0.1
  */
 export function parseExperimentDefinition(text: string, label: string): ExperimentDefinition {
@@ -120,13 +161,38 @@ export function parseExperimentDefinition(text: string, label: string): Experime
       400,
     );
   }
-  const parsed = experimentDefinitionSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue?.path.length ? issue.path.join('.') : 'definition';
-    throw new ValidationError(`${label}: ${where}: ${issue?.message ?? 'invalid'}`, 422);
-  }
-  return parsed.data;
+  return checkDefinition(raw, label);
+}
+
+/**
+ * The metrics of a definition, defaults filled in (binomial: any; continuous: sum of value).
+ * @param definition - the definition, or undefined
+ * @returns the metric specs
+ * @example metricSpecs(undefined)[0].name // 'conversion'
+ */
+export function metricSpecs(
+  definition: Pick<ExperimentDefinition, 'metrics'> | undefined,
+): readonly MetricSpec[] {
+  if (definition?.metrics === undefined) return defaultMetrics;
+  return definition.metrics.map((metric) => ({
+    name: metric.name,
+    type: metric.type,
+    eventType: metric.event_type,
+    aggregate: metric.aggregate ?? (metric.type === 'binomial' ? 'any' : 'sum'),
+  }));
+}
+
+/**
+ * The weight of each declared variant, in definition order: as given, or 1 each when no
+ * variant gives one (an equal split).
+ * @param definition - the definition
+ * @returns the weights, or an empty list when the definition declares no variants
+ * @example variantWeights({ variants: [{ key: 'a', control: true }, { key: 'b', control: false }] }) // [1, 1]
+ */
+export function variantWeights(
+  definition: Pick<ExperimentDefinition, 'variants'> | undefined,
+): readonly number[] {
+  return (definition?.variants ?? []).map((variant) => variant.weight ?? 1);
 }
 
 /** Variants, weights and control of an analysis. */
@@ -153,9 +219,10 @@ export function planVariants(
 ): VariantPlan {
   const declared = definition?.variants;
   const weights = new Map<string, number>();
-  if (declared !== undefined)
-    for (const variant of declared) weights.set(variant.key, variant.weight);
-  else for (const variant of observed) weights.set(variant, 1);
+  if (declared !== undefined) {
+    const given = variantWeights(definition);
+    declared.forEach((variant, index) => weights.set(variant.key, given[index] ?? 1));
+  } else for (const variant of observed) weights.set(variant, 1);
   const variants = [...new Set([...weights.keys(), ...observed])].sort(compareText);
   const total = [...weights.values()].reduce((sum, weight) => sum + weight, 0);
   const expectedShare = new Map(

@@ -129,7 +129,7 @@ export async function runCommand(args: readonly string[]): Promise<number> {
     return 2;
   }
   const logger = createLogger({ level: config.logLevel });
-  const progress = startProgress(`running ${files.join(', ')}`);
+  const progress = startProgress(`running ${files.join(', ')}`, { logger });
   const adapters = await openAdapters(config, logger);
   try {
     const definitionPath = parsed.values.definition;
@@ -152,7 +152,9 @@ export async function runCommand(args: readonly string[]): Promise<number> {
         if (typeof options === 'string') throw new ValidationError(options, 400);
         return options === undefined ? { path } : { path, options };
       }),
-      definition,
+      definition === undefined || definitionPath === undefined
+        ? undefined
+        : { definition, source: definitionPath },
       (label) => progress.update(label),
     );
     progress.stop();

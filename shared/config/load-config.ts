@@ -32,6 +32,12 @@ const envSchema = z.object({
   ABTEST_MAX_UPLOAD_BYTES: positiveInt.default(1024 * 1024 * 1024),
   ABTEST_API_TOKEN: z.string().min(16).optional(),
   ABTEST_API_READ_TOKEN: z.string().min(16).optional(),
+  ABTEST_API_TOKENS: z
+    .string()
+    .default('')
+    .transform((value, ctx) => namedTokens(value, ctx)),
+  ABTEST_RATE_LIMIT_REQUESTS: z.coerce.number().int().min(0).default(600),
+  ABTEST_RATE_LIMIT_PERIOD_SECONDS: z.coerce.number().positive().max(86_400).default(60),
   ABTEST_AUTH: z.enum(['token', 'iam']).default('token'),
   ABTEST_WEBHOOK_URLS: z
     .string()
@@ -58,6 +64,49 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warning', 'error']).default('info'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
 });
+
+/** `name:token` pairs: a name is 1-64 letters, digits, `.`, `_` or `-`; a token 16+ visible characters. */
+const namedTokenPattern = /^([A-Za-z0-9._-]{1,64}):([\x21-\x7e]{16,})$/;
+
+/** Names of the single-token variables' tokens, in the audit log and rate limiting. */
+export const singleTokenNames = { full: 'api', readOnly: 'read' } as const;
+
+function namedTokens(value: string, ctx: z.RefinementCtx): readonly NamedToken[] {
+  const tokens: NamedToken[] = [];
+  const pairs = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  for (const [index, pair] of pairs.entries()) {
+    const match = namedTokenPattern.exec(pair);
+    const name = match?.[1];
+    const token = match?.[2];
+    if (name === undefined || token === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        // Never echo the entry: it may be a token given without its name.
+        message: `entry ${index + 1} is not name:token (comma-separated pairs; a name of 1-64 letters, digits, ".", "_" or "-"; a token of 16 or more visible characters)`,
+      });
+      return z.NEVER;
+    }
+    if (
+      tokens.some((t) => t.name === name) ||
+      Object.values(singleTokenNames).includes(name as 'api')
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `the token name "${name}" is used twice (api and read name ABTEST_API_TOKEN and ABTEST_API_READ_TOKEN)`,
+      });
+      return z.NEVER;
+    }
+    if (tokens.some((t) => t.token === token)) {
+      ctx.addIssue({ code: 'custom', message: `the token of "${name}" is given twice` });
+      return z.NEVER;
+    }
+    tokens.push({ name, token });
+  }
+  return tokens;
+}
 
 /** Every environment variable {@link loadConfig} reads, in schema order. */
 export const configVariables: readonly string[] = Object.keys(envSchema.shape);
@@ -118,6 +167,11 @@ export interface Config {
   readonly apiToken: string | undefined;
   /** A bearer token that may only read (dashboards); writes with it answer 403. */
   readonly apiReadToken: string | undefined;
+  /** Named tokens that may read and write (`ABTEST_API_TOKENS`); the audit log names them. */
+  readonly apiTokens: readonly NamedToken[];
+  /** Requests per token per period (a token bucket, per instance); 0 switches it off. */
+  readonly rateLimitRequests: number;
+  readonly rateLimitPeriodSeconds: number;
   /** `token`: bearer tokens are checked; `iam`: Cloud Run IAM guards the function instead. */
   readonly auth: 'token' | 'iam';
   /** Webhooks for every experiment and event, from `ABTEST_WEBHOOK_URLS`. */
@@ -146,6 +200,12 @@ export interface HttpLimits {
   readonly keepAliveTimeoutMs: number;
   /** Connections past this many are closed at once. */
   readonly maxConnections: number;
+}
+
+/** A token of `ABTEST_API_TOKENS` and its name. */
+export interface NamedToken {
+  readonly name: string;
+  readonly token: string;
 }
 
 /** Thrown when a setting is missing or malformed; the message names the variable. */
@@ -211,6 +271,9 @@ export function loadConfig(
     maxUploadBytes: e.ABTEST_MAX_UPLOAD_BYTES,
     apiToken: e.ABTEST_API_TOKEN,
     apiReadToken: e.ABTEST_API_READ_TOKEN,
+    apiTokens: e.ABTEST_API_TOKENS,
+    rateLimitRequests: e.ABTEST_RATE_LIMIT_REQUESTS,
+    rateLimitPeriodSeconds: e.ABTEST_RATE_LIMIT_PERIOD_SECONDS,
     auth: e.ABTEST_AUTH,
     webhookUrls: e.ABTEST_WEBHOOK_URLS,
     webhookSecret: e.ABTEST_WEBHOOK_SECRET,

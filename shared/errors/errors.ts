@@ -15,11 +15,14 @@ export class ValidationError extends Error {
    * @param message - the whole explanation, naming the file and the problem
    * @param httpStatus - the status an HTTP caller receives (400, 404, 413, 415, 422...)
    * @param location - the line and column at fault, when there is one
+   * @param details - more for an HTTP caller, sent beside `error` (a field's path, the states an
+   *   experiment may move to)
    */
   constructor(
     message: string,
     readonly httpStatus: number = 422,
     readonly location: ErrorLocation = {},
+    readonly details: Readonly<Record<string, unknown>> = {},
   ) {
     super(message);
   }

@@ -3,6 +3,9 @@
  * Content-Type) or as the `file` part of `multipart/form-data` (`curl -F file=@events.csv`).
  * A body of up to 8 MiB is held in memory, a larger one streamed to a temporary file; past the
  * configured size it is a 413.
+ * A unit-level table is named by the `X-Abtest-Unit-Table` header (or the `unit_table` form
+ * field) and its experiment (`X-Abtest-Experiment`, the `experiment` field, or the file's name),
+ * or by the experiment's definition (see unit-table-reading.ts).
  * Answers 202 for a new batch, 200 for a repeat (same content or same Idempotency-Key), 4xx
  * with the file error for a file rejected whole, 415 for a type abtest does not read.
  */
@@ -18,6 +21,7 @@ import {
   formatFromMediaType,
 } from '../events/source-format.ts';
 import { ingestUpload } from '../stages/ingest.ts';
+import { unitTableReading } from '../stages/unit-table-reading.ts';
 import type { StageDeps } from '../stages/stage-deps.ts';
 import type { BatchRecord } from '../store/batch-records.ts';
 import { requestBody, sendError, sendJson } from './http-json.ts';
@@ -38,9 +42,13 @@ export async function handleIngestRequest(
   res: ServerResponse,
 ): Promise<void> {
   const deps = { ...stageDeps, logger: stageDeps.logger.child({ request_id: requestId(req) }) };
-  const key = header(req, 'idempotency-key');
-  if (key !== undefined && !idempotencyKeyPattern.test(key)) {
-    sendError(res, 400, 'Idempotency-Key must be 1-200 visible ASCII characters');
+  let key: string | undefined;
+  try {
+    key = idempotencyKeyOf(req);
+  } catch (error) {
+    if (!isValidationError(error)) throw error;
+    req.resume();
+    sendError(res, error.httpStatus, error.message);
     return;
   }
   const declared = Number(header(req, 'content-length') ?? Number.NaN);
@@ -57,6 +65,11 @@ export async function handleIngestRequest(
   try {
     const upload = await receiveUpload(req, deps.config.maxUploadBytes);
     received = upload.body;
+    const unitTable = await unitTableReading(deps, {
+      experimentId: upload.fields.experiment ?? header(req, 'x-abtest-experiment'),
+      variantColumn: upload.fields.unit_table ?? header(req, 'x-abtest-unit-table'),
+      names: upload.fileName === undefined ? [] : [upload.fileName],
+    });
     const outcome = await ingestUpload(deps, {
       content: upload.body.content,
       source: upload.source,
@@ -64,6 +77,7 @@ export async function handleIngestRequest(
       contentHash: upload.body.sha256,
       byteSize: upload.body.bytes,
       ...(key === undefined ? {} : { idempotencyKey: key }),
+      ...(unitTable === undefined ? {} : { options: unitTable }),
     });
     const body = batchResponse(outcome.batch);
     if (outcome.fileError !== undefined) {
@@ -79,6 +93,21 @@ export async function handleIngestRequest(
   } finally {
     await received?.discard();
   }
+}
+
+/**
+ * The request's `Idempotency-Key`, checked.
+ * @param req - the request
+ * @returns the key, or undefined when none is sent
+ * @throws {ValidationError} (400) unless it is 1-200 visible ASCII characters
+ * @example idempotencyKeyOf(req)
+ */
+export function idempotencyKeyOf(req: IncomingMessage): string | undefined {
+  const key = header(req, 'idempotency-key');
+  if (key !== undefined && !idempotencyKeyPattern.test(key)) {
+    throw new ValidationError('Idempotency-Key must be 1-200 visible ASCII characters', 400);
+  }
+  return key;
 }
 
 /**
@@ -109,6 +138,10 @@ interface ReceivedUpload {
   readonly body: ReceivedBody;
   readonly format: SourceFormat;
   readonly source: string;
+  /** The form's file name (multipart only). */
+  readonly fileName?: string;
+  /** The form fields naming a unit-level table's experiment and variant column. */
+  readonly fields: { readonly experiment?: string; readonly unit_table?: string };
 }
 
 async function receiveUpload(req: IncomingMessage, maxBytes: number): Promise<ReceivedUpload> {
@@ -128,7 +161,7 @@ async function receiveUpload(req: IncomingMessage, maxBytes: number): Promise<Re
     await body.discard();
     throw new ValidationError('the request body is empty', 400);
   }
-  return { body, format, source: `upload.${formatExtension[format]}` };
+  return { body, format, source: `upload.${formatExtension[format]}`, fields: {} };
 }
 
 /**
@@ -168,6 +201,10 @@ function receiveMultipart(
       void pending?.then((upload) => upload.body.discard()).catch(() => undefined);
       reject(error);
     };
+    const fields: { experiment?: string; unit_table?: string } = {};
+    parser.on('field', (name: string, value: string) => {
+      if (name === 'experiment' || name === 'unit_table') fields[name] = value;
+    });
     parser.on('file', (field: string, stream: Readable, info: busboy.FileInfo) => {
       const fileName = info.filename ?? 'upload';
       if (field !== 'file' || pending !== undefined) {
@@ -196,6 +233,8 @@ function receiveMultipart(
         body: file,
         format,
         source: fileName,
+        fileName,
+        fields,
       }));
       // Past the limit the answer goes out now, not when the rest of the body has arrived.
       pending.catch((error: unknown) => {

@@ -1,7 +1,8 @@
 /**
  * The ingest function's routes: `POST /v1/ingest/events` (also `POST /`, the bare function
- * URL) behind the write token, `GET /v1/batches/{batch_id}` to follow an upload, and
- * `GET /healthz` and `GET /readyz`.
+ * URL) and the events as they happen (`POST /v1/events`, `POST /v1/events/batch`) behind the
+ * write token, `GET /v1/batches/{batch_id}` to follow them, `GET /healthz`, `GET /readyz` and
+ * `GET /metrics`.
  */
 import type { Route } from './route.ts';
 import { sendJson } from './http-json.ts';
@@ -10,6 +11,8 @@ import { ValidationError } from '../errors/errors.ts';
 import { findBatch } from '../store/batch-records.ts';
 import { batchResponse, handleIngestRequest } from './ingest-request.ts';
 import { checkedId } from './results/path-ids.ts';
+import { metrics } from './results/service-handlers.ts';
+import { postEvent, postEventBatch } from './events/event-handlers.ts';
 
 const upload: Route['handle'] = ({ deps, req, res }) => handleIngestRequest(deps, req, res);
 
@@ -32,6 +35,8 @@ const getBatch: Route['handle'] = async ({ deps, res, params }) => {
 /** The routes served by the ingest function (and by `abtest serve`). */
 export const ingestRoutes: readonly Route[] = [
   { method: 'POST', path: '/v1/ingest/events', access: 'write', handle: upload },
+  { method: 'POST', path: '/v1/events', access: 'write', handle: postEvent },
+  { method: 'POST', path: '/v1/events/batch', access: 'write', handle: postEventBatch },
   { method: 'GET', path: '/v1/batches/{batch_id}', access: 'read', handle: getBatch },
 ];
 
@@ -41,4 +46,5 @@ export const ingestFunctionRoutes: readonly Route[] = [
   { method: 'POST', path: '/', access: 'write', handle: upload },
   { method: 'GET', path: '/healthz', access: 'public', handle: health },
   { method: 'GET', path: '/readyz', access: 'public', handle: readiness },
+  { method: 'GET', path: '/metrics', access: 'read', handle: metrics },
 ];

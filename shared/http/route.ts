@@ -7,6 +7,13 @@ import type { Logger } from '../logging/logger.ts';
 import type { StageDeps } from '../stages/stage-deps.ts';
 import type { Access } from './bearer-auth.ts';
 import type { ResultsCache } from './results/results-cache.ts';
+import type { ServiceMetrics } from './service-metrics.ts';
+
+/** Who is calling: the token's name (null on a public route) and whether it may write. */
+export interface Caller {
+  readonly tokenName: string | null;
+  readonly canWrite: boolean;
+}
 
 /** What a handler is given. */
 export interface RouteContext {
@@ -19,11 +26,14 @@ export interface RouteContext {
   readonly cache: ResultsCache;
   /** The request's logger (it carries the request id). */
   readonly logger: Logger;
+  readonly caller: Caller;
+  /** The service's metrics (`GET /metrics`). */
+  readonly metrics: ServiceMetrics;
 }
 
 /** One route. */
 export interface Route {
-  readonly method: 'GET' | 'POST' | 'DELETE';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** The OpenAPI path, e.g. `/v1/experiments/{experiment_id}/reports/{analysis_id}.pdf`. */
   readonly path: string;
   readonly access: Access;

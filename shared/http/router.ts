@@ -1,18 +1,29 @@
 /**
  * The dispatcher of the results API: finds the route of a request (404 when no path matches,
- * 405 with `Allow` when the path exists under other methods), checks the caller's token, runs
- * the handler, and turns what it throws into a JSON error: a ValidationError's own status, a
- * TransientError's (503, or 507 for full storage) with `Retry-After`, a 500 (logged, not
- * described) for anything else.
+ * 405 with `Allow` when the path exists under other methods), checks the caller's token and
+ * its rate limit (429 with `Retry-After`), runs the handler, and turns what it throws into a
+ * JSON error: a ValidationError's own status and details, a TransientError's (503, or 507 for
+ * full storage) with `Retry-After`, a 500 (logged, not described) for anything else. Every
+ * answer is counted in the service's metrics under its route template.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isTransientError, isValidationError } from '../errors/errors.ts';
+import { chainSubscriptions } from '../stages/chain-subscriptions.ts';
 import type { StageDeps } from '../stages/stage-deps.ts';
 import { sendError, sendJson } from './http-json.ts';
 import { authorize } from './bearer-auth.ts';
+import { tokenBucketLimiter, type RateLimiter } from './rate-limit.ts';
 import { resultsCache, type ResultsCache } from './results/results-cache.ts';
 import { compilePath, type Route } from './route.ts';
+import { serviceMetrics, type ServiceMetrics } from './service-metrics.ts';
+
+/** What a router keeps per set of ports: the read cache, the rate limiter and the metrics. */
+interface ServiceState {
+  readonly cache: ResultsCache;
+  readonly limiter: RateLimiter;
+  readonly metrics: ServiceMetrics;
+}
 
 /** Handles one request over the given ports. */
 export type ResultsHandler = (
@@ -29,25 +40,48 @@ export type ResultsHandler = (
  */
 export function createRouter(routes: readonly Route[]): ResultsHandler {
   const compiled = routes.map((route) => ({ route, ...compilePath(route.path) }));
-  const caches = new WeakMap<StageDeps, ResultsCache>();
-  const cacheOf = (deps: StageDeps) => {
-    let cache = caches.get(deps);
-    if (cache === undefined) {
-      cache = resultsCache(deps.config.resultsCacheTtlSeconds);
-      caches.set(deps, cache);
+  const states = new WeakMap<StageDeps, ServiceState>();
+  const stateOf = (deps: StageDeps) => {
+    let state = states.get(deps);
+    if (state === undefined) {
+      state = {
+        cache: resultsCache(deps.config.resultsCacheTtlSeconds),
+        limiter: tokenBucketLimiter(
+          deps.config.rateLimitRequests,
+          deps.config.rateLimitPeriodSeconds,
+        ),
+        metrics: serviceMetrics(
+          deps.db,
+          deps.bus.kind === 'inprocess'
+            ? [...new Set(chainSubscriptions.map((subscription) => subscription.topic))]
+            : undefined,
+        ),
+      };
+      states.set(deps, state);
     }
-    return cache;
+    return state;
   };
 
   return async (deps, req, res) => {
+    const started = performance.now();
+    const state = stateOf(deps);
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname.length > 1 ? url.pathname.replace(/\/$/, '') : url.pathname;
+    const method = req.method ?? 'GET';
+    let routeLabel = 'unmatched';
+    res.once('close', () =>
+      state.metrics.observeRequest(
+        routeLabel,
+        method,
+        res.statusCode,
+        (performance.now() - started) / 1000,
+      ),
+    );
     const onPath = compiled.filter((entry) => entry.pattern.test(path));
     if (onPath.length === 0) {
       sendError(res, 404, `no route ${path}`);
       return;
     }
-    const method = req.method ?? 'GET';
     const match = onPath.find((entry) => entry.route.method === method);
     if (match === undefined) {
       const allow = [...new Set(onPath.map((entry) => entry.route.method))].join(', ');
@@ -55,11 +89,29 @@ export function createRouter(routes: readonly Route[]): ResultsHandler {
       sendJson(res, 405, { error: `use ${allow} on ${path}` }, { allow });
       return;
     }
-    const verdict = authorize(deps.config, header(req, 'authorization'), match.route.access);
+    routeLabel = match.route.path;
+    const authorization = header(req, 'authorization');
+    const verdict = authorize(deps.config, authorization, match.route.access);
     if (!verdict.allowed) {
       req.resume();
       sendJson(res, verdict.status, { error: verdict.message }, verdict.headers);
       return;
+    }
+    if (match.route.access !== 'public' && verdict.tokenName !== null) {
+      const caller = rateKey(verdict.tokenName, authorization);
+      const rate = state.limiter.take(caller);
+      if (!rate.allowed) {
+        req.resume();
+        sendJson(
+          res,
+          429,
+          {
+            error: `too many requests for token "${verdict.tokenName}": at most ${deps.config.rateLimitRequests} per ${deps.config.rateLimitPeriodSeconds} s; retry in ${rate.retryAfterSeconds} s`,
+          },
+          { 'retry-after': String(rate.retryAfterSeconds) },
+        );
+        return;
+      }
     }
     const logger = deps.logger.child({ request_id: requestId(req) });
     try {
@@ -73,8 +125,10 @@ export function createRouter(routes: readonly Route[]): ResultsHandler {
         res,
         params,
         query: url.searchParams,
-        cache: cacheOf(deps),
+        cache: state.cache,
         logger,
+        caller: { tokenName: verdict.tokenName, canWrite: verdict.canWrite },
+        metrics: state.metrics,
       });
     } catch (error) {
       if (res.headersSent) {
@@ -83,7 +137,8 @@ export function createRouter(routes: readonly Route[]): ResultsHandler {
         return;
       }
       if (isValidationError(error)) {
-        sendError(res, error.httpStatus, error.message);
+        req.resume();
+        sendError(res, error.httpStatus, error.message, error.details);
         return;
       }
       if (isTransientError(error)) {
@@ -95,6 +150,18 @@ export function createRouter(routes: readonly Route[]): ResultsHandler {
       sendError(res, 500, 'internal error');
     }
   };
+}
+
+/**
+ * Whose bucket a request takes from: the token's name; under Cloud Run IAM (where every
+ * caller is `iam`) a digest of the caller's own ID token.
+ */
+function rateKey(tokenName: string, authorization: string | undefined): string {
+  if (tokenName !== 'iam') return tokenName;
+  return `iam:${createHash('sha256')
+    .update(authorization ?? '')
+    .digest('hex')
+    .slice(0, 16)}`;
 }
 
 function decodeSegment(segment: string): string {

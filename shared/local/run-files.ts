@@ -6,16 +6,14 @@
  */
 import { access } from 'node:fs/promises';
 import type { InProcessBus } from '../adapters/event-bus/in-process-bus.ts';
-import { enqueueMessage } from '../adapters/event-bus/outbox.ts';
 import type { ExperimentDefinition } from '../analysis/experiment-definition.ts';
 import { ValidationError } from '../errors/errors.ts';
 import { hashFile } from '../events/hash-file.ts';
 import { formatFromFileName } from '../events/source-format.ts';
-import { topics } from '../messages/topics.ts';
 import type { ResultDocument } from '../result/result-document.ts';
 import { batchSummary, findBatch } from '../store/batch-records.ts';
-import { saveDefinition } from '../store/experiment-records.ts';
 import { experimentSummary } from '../store/experiment-summary.ts';
+import { applyDefinitionFile } from '../stages/experiment-changes.ts';
 import { ingestUpload } from '../stages/ingest.ts';
 import type { StageDeps } from '../stages/stage-deps.ts';
 
@@ -37,7 +35,7 @@ export interface RunOutcome {
  * Runs files through the whole chain and waits for it to settle.
  * @param deps - the ports, with the in-process bus already subscribed to the chain
  * @param files - the files, in argument order
- * @param definition - an experiment definition to store first, if any
+ * @param definition - an experiment definition to store first, if any, and the file it came from
  * @param onStage - told what is happening, for a progress indicator
  * @returns the result document and the problems met
  * @throws {ValidationError} when a file is missing or of an unknown format
@@ -46,7 +44,7 @@ export interface RunOutcome {
 export async function runFiles(
   deps: StageDeps & { readonly bus: InProcessBus },
   files: readonly RunFile[],
-  definition?: ExperimentDefinition,
+  definition?: { readonly definition: ExperimentDefinition; readonly source: string },
   onStage: (label: string) => void = () => undefined,
 ): Promise<RunOutcome> {
   for (const file of files) {
@@ -63,12 +61,10 @@ export async function runFiles(
     }
   }
   if (definition !== undefined) {
-    await deps.db.transaction(async (tx) => {
-      if (await saveDefinition(tx, definition)) {
-        await enqueueMessage(tx, topics.rerun, { version: 1, experiment_id: definition.id });
-      }
+    await applyDefinitionFile(deps, definition.definition, {
+      tokenName: null,
+      source: `--definition ${definition.source}`,
     });
-    await deps.bus.flush();
   }
 
   const problems: string[] = [];
@@ -110,8 +106,8 @@ export async function runFiles(
     [batchIds],
   );
   const experimentIds = touched.rows.map((row) => row.experiment_id);
-  if (definition !== undefined && !experimentIds.includes(definition.id))
-    experimentIds.push(definition.id);
+  const definedId = definition?.definition.id;
+  if (definedId !== undefined && !experimentIds.includes(definedId)) experimentIds.push(definedId);
   const experiments = [];
   for (const experimentId of experimentIds) {
     const summary = await experimentSummary(deps.db, deps.blobs, deps.config.buckets, experimentId);

@@ -16,7 +16,8 @@ import { fitLogisticRegression } from './logistic-regression.ts';
 import { prepareModelData } from './model-data.ts';
 import { coefficientRows } from './model-result.ts';
 import type { NumericCovariate } from './numeric-covariates.ts';
-import { fitPoissonRegression, quasiPoissonDispersion } from './poisson-regression.ts';
+import { fitPoissonRegression } from './poisson-regression.ts';
+import { poissonStart, type PoissonStart } from './poisson-start.ts';
 import {
   averageTreatmentEffect,
   LOG_INVERSE_LINK,
@@ -81,6 +82,7 @@ function prepare(input: CountModelCaseInput): {
   covariates: CovariateDesign;
   units: Float64Array;
   outcome: GroupOutcome;
+  start: PoissonStart;
 } {
   const numericNames = new Set(input.numeric);
   const attributes = Object.keys(input.rows[0]).filter(
@@ -101,8 +103,10 @@ function prepare(input: CountModelCaseInput): {
     values: Float64Array.from(input.rows, (row) => row[name] as number),
   }));
   const covariates = covariateDesign(data, numeric);
-  const outcome = groupOutcome(covariates, table.metrics[0].values, data.order);
-  return { covariates, units: outcome.units, outcome };
+  const values = table.metrics[0].values;
+  const outcome = groupOutcome(covariates, values, data.order);
+  const start = poissonStart(covariates.groupOfRow, values, data.order, covariates.design.rows);
+  return { covariates, units: outcome.units, outcome, start };
 }
 
 const nullable = (value: number | undefined): number | null =>
@@ -136,7 +140,7 @@ function effectRow(
  * @example computeCountModelCase(vectors.poisson[0].input).coefficients[0].term; // 'intercept'
  */
 export function computeCountModelCase(input: CountModelCaseInput): Record<string, unknown> {
-  const { covariates, units, outcome } = prepare(input);
+  const { covariates, units, outcome, start } = prepare(input);
   const { design, variantColumns, treatments } = covariates;
   const z = normalCriticalValue(input.alpha ?? 0.05)!;
   const effectOf = (
@@ -174,25 +178,24 @@ export function computeCountModelCase(input: CountModelCaseInput): Record<string
       ),
     };
   }
-  const fit = fitPoissonRegression(design, outcome);
+  const fit = fitPoissonRegression(design, outcome, start, {
+    quasi: input.kind === 'quasi_poisson',
+  });
   const fitted = typeof fit === 'string' ? null : fit;
-  const quasi =
-    fitted !== null && input.kind === 'quasi_poisson' ? quasiPoissonDispersion(fitted) : null;
-  const covariance =
-    input.kind === 'quasi_poisson' ? (quasi?.covariance ?? null) : (fitted?.covariance ?? null);
   const nan = new Float64Array(design.columns * design.columns).fill(Number.NaN);
+  const covariance = fitted?.covariance ?? nan;
   const result: Record<string, unknown> = {
     coefficients: coefficientRows(
       design.terms,
       fitted?.coefficients ?? new Float64Array(design.columns).fill(Number.NaN),
-      covariance ?? nan,
+      covariance,
     ),
     treatment_effect: effectRow(
       treatments[0],
-      fitted === null ? null : effectOf(fitted.coefficients, covariance ?? nan),
+      fitted === null ? null : effectOf(fitted.coefficients, covariance),
       true,
     ),
   };
-  if (input.kind === 'quasi_poisson') result.scale = nullable(quasi?.scale);
+  if (input.kind === 'quasi_poisson') result.scale = nullable(fitted?.scale);
   return result;
 }

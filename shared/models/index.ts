@@ -35,10 +35,11 @@ export { CV_FOLDS, CV_SEED, unitHash } from './unit-folds.ts';
 export { DEPENDENCE_TOLERANCE } from './column-selection.ts';
 export {
   fitPoissonRegression,
-  quasiPoissonDispersion,
   type PoissonFit,
   type PoissonFailure,
+  type PoissonOptions,
 } from './poisson-regression.ts';
+export { poissonStart, type PoissonStart } from './poisson-start.ts';
 export {
   covariateDesign,
   groupOutcome,

@@ -1,18 +1,18 @@
 /**
  * Ingest from Cloud Storage: the finalize event of an object in the raw bucket. Objects under
- * `uploads/` become batches like HTTP uploads; definitions under `definitions/` are stored and
- * their experiment re-analysed; everything else (the stage's own `batches/` and `rejections/`
+ * `uploads/` become batches like HTTP uploads (a unit-level table when the experiment its name
+ * stands for has a definition with a `unit_table` block); definitions under `definitions/` are stored and
+ * their experiment re-analysed (under the lifecycle's checks, see experiment-changes.ts); everything else (the stage's own `batches/` and `rejections/`
  * writes among them) is ignored, so the stage never triggers itself.
  */
-import { enqueueMessage } from '../adapters/event-bus/outbox.ts';
 import { parseExperimentDefinition } from '../analysis/experiment-definition.ts';
 import { ValidationError } from '../errors/errors.ts';
 import { hashFile } from '../events/hash-file.ts';
 import { formatFromFileName, formatFromMediaType } from '../events/source-format.ts';
-import { topics } from '../messages/topics.ts';
-import { saveDefinition } from '../store/experiment-records.ts';
 import { definitionsPrefix, uploadsPrefix } from '../store/storage-layout.ts';
+import { applyDefinitionFile } from './experiment-changes.ts';
 import { ingestUpload } from './ingest.ts';
+import { unitTableReading } from './unit-table-reading.ts';
 import type { StageDeps } from './stage-deps.ts';
 
 /** The fields of a Cloud Storage object event abtest reads (`google.events.cloud.storage.v1.StorageObjectData`). */
@@ -38,12 +38,10 @@ export async function ingestStorageObject(
   if (object.name.startsWith(definitionsPrefix)) {
     const text = (await deps.blobs.read(object.bucket, object.name)).toString('utf8');
     const definition = parseExperimentDefinition(text, object.name);
-    await deps.db.transaction(async (tx) => {
-      if (await saveDefinition(tx, definition)) {
-        await enqueueMessage(tx, topics.rerun, { version: 1, experiment_id: definition.id });
-      }
+    await applyDefinitionFile(deps, definition, {
+      tokenName: null,
+      source: `gs://${object.bucket}/${object.name}`,
     });
-    await deps.bus.flush();
     return 'definition';
   }
   if (!object.name.startsWith(uploadsPrefix) || object.name.endsWith('/')) return 'ignored';
@@ -56,12 +54,24 @@ export async function ingestStorageObject(
   }
   const filePath = await deps.blobs.localFile(object.bucket, object.name);
   const { sha256, bytes } = await hashFile(filePath);
+  const unitTable = await unitTableReading(deps, { names: objectNames(object.name) });
   await ingestUpload(deps, {
     content: filePath,
     source: `gs://${object.bucket}/${object.name}`,
     format,
     contentHash: sha256,
     byteSize: bytes,
+    ...(unitTable === undefined ? {} : { options: unitTable }),
   });
   return 'batch';
+}
+
+/**
+ * The names an uploaded object goes by, for a unit-level table's experiment: the first folder
+ * under `uploads/` (`uploads/cookie_cats/day1.csv`), then the file's own name.
+ */
+function objectNames(name: string): string[] {
+  const parts = name.slice(uploadsPrefix.length).split('/');
+  const file = parts.at(-1) ?? '';
+  return parts.length > 1 ? [parts[0] ?? '', file] : [file];
 }

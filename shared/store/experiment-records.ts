@@ -1,63 +1,120 @@
 /**
- * The `experiments` table and the curated batches each experiment holds.
+ * The `experiments` table (definition, lifecycle status, version) and the curated batches each
+ * experiment holds.
  */
 import type { Queryable } from '../adapters/database/database.ts';
-import type { ExperimentDefinition } from '../analysis/experiment-definition.ts';
+import type { ExperimentDefinition, ExperimentStatus } from '../analysis/experiment-definition.ts';
+import { marksRun } from '../experiments/lifecycle.ts';
 import type { UnitTableSettings } from '../units/unit-table-options.ts';
 
 /** An experiment as stored. */
 export interface ExperimentRecord {
   readonly experiment_id: string;
   readonly name: string | null;
+  /** The definition (without a status: the status column is the truth), or null. */
   readonly definition: ExperimentDefinition | null;
-  readonly status: string;
+  readonly status: ExperimentStatus;
   readonly latest_analysis_id: string | null;
   /** Set for an experiment fed by unit-level tables. */
   readonly unit_table: UnitTableSettings | null;
+  /** Bumped by every change: of the definition, or of the status. */
+  readonly version: number;
+  /** Whether it ever ran (entered running, or arrived running, paused or completed). */
+  readonly has_run: boolean;
 }
+
+const columns = `experiment_id, name, definition, status, latest_analysis_id, unit_table, version,
+  (started_at IS NOT NULL OR status IN ('running', 'paused', 'completed')) AS has_run`;
 
 /**
  * Reads an experiment.
- * @param db - the database
+ * @param db - the database or a transaction
  * @param experimentId - the experiment
+ * @param lock - `for update`: lock the row until the transaction ends (for a change)
  * @returns the experiment, or undefined
  * @example await findExperiment(db, 'checkout-redesign')
  */
 export async function findExperiment(
   db: Queryable,
   experimentId: string,
+  lock?: 'for update',
 ): Promise<ExperimentRecord | undefined> {
   const result = await db.query<ExperimentRecord>(
-    `SELECT experiment_id, name, definition, status, latest_analysis_id, unit_table
-     FROM experiments WHERE experiment_id = $1`,
+    `SELECT ${columns} FROM experiments WHERE experiment_id = $1${lock === undefined ? '' : ' FOR UPDATE'}`,
     [experimentId],
   );
   return result.rows[0];
 }
 
 /**
- * Stores a definition, creating the experiment when needed.
- * @param tx - the transaction
- * @param definition - the validated definition
- * @returns true when the stored definition changed
- * @example await saveDefinition(tx, definition)
+ * Reads several experiments at once.
+ * @param db - the database
+ * @param experimentIds - the experiments
+ * @returns the ones that exist, by id
+ * @example await findExperiments(db, ['a', 'b'])
  */
-export async function saveDefinition(
+export async function findExperiments(
+  db: Queryable,
+  experimentIds: readonly string[],
+): Promise<Map<string, ExperimentRecord>> {
+  const result = await db.query<ExperimentRecord>(
+    `SELECT ${columns} FROM experiments WHERE experiment_id = ANY($1)`,
+    [experimentIds],
+  );
+  return new Map(result.rows.map((row) => [row.experiment_id, row]));
+}
+
+/**
+ * Creates an experiment with its definition (version 1).
+ * @param tx - the transaction
+ * @param definition - the validated definition, without a status
+ * @param status - its first status
+ * @returns true when created; false when the id exists
+ * @example await insertExperiment(tx, definition, 'draft')
+ */
+export async function insertExperiment(
   tx: Queryable,
   definition: ExperimentDefinition,
+  status: ExperimentStatus,
 ): Promise<boolean> {
-  const current = await findExperiment(tx, definition.id);
-  if (current !== undefined && JSON.stringify(current.definition) === JSON.stringify(definition)) {
-    return false;
-  }
-  await tx.query(
-    `INSERT INTO experiments (experiment_id, name, definition, status) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (experiment_id) DO UPDATE
-       SET name = EXCLUDED.name, definition = EXCLUDED.definition, status = EXCLUDED.status,
-           updated_at = now()`,
-    [definition.id, definition.name ?? null, JSON.stringify(definition), definition.status],
+  const result = await tx.query(
+    `INSERT INTO experiments (experiment_id, name, definition, status, version, started_at)
+     VALUES ($1, $2, $3, $4, 1, CASE WHEN $5 THEN now() END)
+     ON CONFLICT (experiment_id) DO NOTHING`,
+    [definition.id, definition.name ?? null, JSON.stringify(definition), status, marksRun(status)],
   );
-  return true;
+  return result.rowCount > 0;
+}
+
+/**
+ * Changes an experiment's definition or status and bumps its version.
+ * @param tx - the transaction holding the row's lock
+ * @param experimentId - the experiment
+ * @param change - the new definition, or the new status
+ * @returns the new version
+ * @example await updateExperiment(tx, 'exp1', { status: 'running' })
+ */
+export async function updateExperiment(
+  tx: Queryable,
+  experimentId: string,
+  change:
+    | { readonly definition: ExperimentDefinition; readonly status?: undefined }
+    | { readonly status: ExperimentStatus; readonly definition?: undefined },
+): Promise<number> {
+  const result = await tx.query<{ version: number }>(
+    change.definition !== undefined
+      ? `UPDATE experiments SET definition = $2, name = $3, version = version + 1,
+           updated_at = now() WHERE experiment_id = $1 RETURNING version`
+      : `UPDATE experiments SET status = $2, version = version + 1, updated_at = now(),
+           started_at = COALESCE(started_at, CASE WHEN $3 THEN now() END)
+         WHERE experiment_id = $1 RETURNING version`,
+    change.definition !== undefined
+      ? [experimentId, JSON.stringify(change.definition), change.definition.name ?? null]
+      : [experimentId, change.status, marksRun(change.status)],
+  );
+  const version = result.rows[0]?.version;
+  if (version === undefined) throw new Error(`experiment ${experimentId} vanished mid-change`);
+  return version;
 }
 
 /** A curated file of an experiment. */

@@ -17,6 +17,11 @@ import {
 /** The value the secret environment variables get when loadConfig is tried offline. */
 export const secretPlaceholder = 'secret-manager-value-0123456789';
 
+/** The offline value of a secret variable: the placeholder, in the shape the variable takes. */
+function secretValue(variable: string): string {
+  return variable === 'ABTEST_API_TOKENS' ? `named:${secretPlaceholder}` : secretPlaceholder;
+}
+
 const bucketOf: Readonly<Record<string, 'raw' | 'curated' | 'artifacts'>> = {
   '${google_storage_bucket.raw.name}': 'raw',
   '${google_storage_bucket.curated.name}': 'curated',
@@ -109,7 +114,7 @@ export function environmentProblems(
 export function runtimeEnvironment(fn: DeployedFunction): Record<string, string> {
   return {
     ...fn.environment,
-    ...Object.fromEntries(fn.secretVariables.map((name) => [name, secretPlaceholder])),
+    ...Object.fromEntries(fn.secretVariables.map((name) => [name, secretValue(name)])),
   };
 }
 
@@ -367,7 +372,8 @@ const roleCapabilities: Readonly<Record<string, readonly Capability[]>> = {
  * curated Parquet, and reads earlier curated files (validate.ts, batch-checks.ts); analyze reads
  * curated events and writes the users table (analyze.ts); train reads it and writes models/
  * (train.ts); report writes reports/ (report.ts); results reads reports and signs URLs
- * (http/results/report-handlers.ts).
+ * (http/results/report-handlers.ts) and writes enrollment batches ifAbsent through ingest
+ * (stages/enrollments.ts).
  */
 export const bucketNeeds: Readonly<
   Record<string, Partial<Record<'raw' | 'curated' | 'artifacts', readonly Capability[]>>>
@@ -378,7 +384,7 @@ export const bucketNeeds: Readonly<
   analyze: { curated: ['read', 'create', 'overwrite'] },
   train: { curated: ['read'], artifacts: ['create', 'overwrite'] },
   report: { artifacts: ['create', 'overwrite'] },
-  results: { artifacts: ['read'] },
+  results: { artifacts: ['read'], raw: ['create'] },
 };
 
 function bucketProblems(tf: TerraformConfig): string[] {

@@ -10,7 +10,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { getFunction } from '@google-cloud/functions-framework/testing';
 import '../../functions/index.ts';
 import { readCodeFacts, parseRegistrations, type CodeFacts } from './code-facts.ts';
-import { requiredOnGcp, wiringProblems, environmentProblems } from './deployment-wiring.ts';
+import { loadConfig } from '../../shared/config/load-config.ts';
+import {
+  environmentProblems,
+  requiredOnGcp,
+  runtimeEnvironment,
+  wiringProblems,
+} from './deployment-wiring.ts';
 import {
   deployedFunctions,
   forEachTable,
@@ -141,6 +147,21 @@ describe('terraform/ as deployed', () => {
         expect.arrayContaining(['ABTEST_STORAGE', 'ABTEST_BUS', 'CLOUD_SQL_INSTANCE']),
       );
       expect(required.includes('ABTEST_API_TOKEN')).toBe(fn.trigger.type === 'http');
+    }
+  });
+
+  it('gives the HTTP functions the named tokens from Secret Manager and the rate limit', () => {
+    const http = deployedFunctions(tf.root).filter((fn) => fn.trigger.type === 'http');
+    expect(http.map((fn) => fn.entryPoint).sort()).toEqual(['ingest', 'results']);
+    for (const fn of http) {
+      expect(fn.secretVariables).toContain('ABTEST_API_TOKENS');
+      const config = loadConfig(runtimeEnvironment(fn));
+      expect(config.rateLimitRequests).toBe(600);
+      expect(config.rateLimitPeriodSeconds).toBe(60);
+      expect(config.apiTokens).toHaveLength(1);
+    }
+    for (const fn of deployedFunctions(tf.root).filter((f) => f.trigger.type !== 'http')) {
+      expect(fn.secretVariables).not.toContain('ABTEST_API_TOKENS');
     }
   });
 
@@ -345,11 +366,11 @@ describe('each check notices what is taken away', () => {
   it('a bucket grant the code does not need', () => {
     const problems = problemsAfter((copy) => {
       (functionsOf(copy).results.bucket_roles as Body[]).push({
-        bucket: '${google_storage_bucket.raw.name}',
+        bucket: '${google_storage_bucket.curated.name}',
         role: 'roles/storage.objectViewer',
       });
     });
-    expect(problems).toEqual(['results: has a role on raw it never uses']);
+    expect(problems).toEqual(['results: has a role on curated it never uses']);
   });
 
   it('a topic the outbox may relay, not publishable', () => {

@@ -327,7 +327,7 @@ describe('errors', () => {
   it('answers 405 with Allow for a known path under another method', async () => {
     const remove = await server.api('/v1/experiments', { method: 'DELETE' });
     expect(remove.status).toBe(405);
-    expect(remove.headers.get('allow')).toBe('GET');
+    expect(remove.headers.get('allow')).toBe('GET, POST');
     const post = await server.api('/healthz', { method: 'POST', body: {} });
     expect(post.status).toBe(405);
     const webhooks = await server.api('/v1/webhooks', { method: 'PUT', body: {} });

@@ -10,6 +10,7 @@ import {
   metricResultSchema,
   modelResultSchema,
 } from '../../result/result-document.ts';
+import { experimentStatuses } from '../../analysis/experiment-definition.ts';
 import { experimentIdPattern } from '../../events/events-contract.ts';
 import { failureReasons } from '../../webhooks/delivery-records.ts';
 import { webhookEvents } from '../../webhooks/webhook-records.ts';
@@ -22,7 +23,26 @@ const experimentId = z.string().regex(experimentIdPattern, 'not a valid experime
 
 /** The body of every error answer. */
 export const errorSchema = z
-  .object({ error: z.string().meta({ description: 'What went wrong, for a person.' }) })
+  .object({
+    error: z.string().meta({ description: 'What went wrong, for a person.' }),
+    path: z.string().optional().meta({
+      description:
+        'A 422 of a definition or request body: the path of the first field at fault (`variants.1.weight`; empty for the whole body).',
+    }),
+    issues: z
+      .array(z.object({ path: z.string(), message: z.string() }))
+      .optional()
+      .meta({ description: 'A 422: every field at fault, with its message.' }),
+    status: z.enum(experimentStatuses).optional().meta({
+      description: "A 409 of the lifecycle: the experiment's status now.",
+    }),
+    allowed: z.array(z.enum(experimentStatuses)).optional().meta({
+      description: 'A 409 of the lifecycle: the states the experiment may move to.',
+    }),
+    frozen: z.literal(true).optional().meta({
+      description: 'A 409 of a change to a field frozen once the experiment ran (`path` names it).',
+    }),
+  })
   .meta({ description: 'Every error answer.' });
 
 /** `GET /healthz`. */
@@ -57,6 +77,8 @@ export const experimentPageSchema = z.object({
 const experimentLinksSchema = z.object({
   summary: z.string(),
   analyses: z.string(),
+  audit: z.string(),
+  status: z.string(),
   results: z.string(),
   predictions: z.string(),
   report_pdf: z.string(),
@@ -67,8 +89,22 @@ const experimentLinksSchema = z.object({
 export const experimentSchema = z.object({
   experiment_id: z.string(),
   name: z.string().nullable(),
-  status: z.string(),
-  definition: z.record(z.string(), z.unknown()).nullable(),
+  status: z.enum(experimentStatuses),
+  version: z
+    .int()
+    .min(1)
+    .meta({ description: 'Bumped by every change of the definition or status.' }),
+  allowed_transitions: z
+    .array(z.enum(experimentStatuses))
+    .meta({ description: 'The states `PUT .../status` may move it to now.' }),
+  started_at: timestamp.nullable().meta({
+    description:
+      'When it first ran; from then on its variants, weights and salt are frozen and its allocation may only grow.',
+  }),
+  definition: z
+    .record(z.string(), z.unknown())
+    .nullable()
+    .meta({ description: 'The definition (see `ExperimentDefinition`), without its status.' }),
   latest_analysis_id: z.string().nullable(),
   batch_count: count,
   created_at: timestamp,

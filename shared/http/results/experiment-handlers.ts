@@ -5,15 +5,11 @@
 import { z } from 'zod';
 import { ValidationError } from '../../errors/errors.ts';
 import { sendJson } from '../http-json.ts';
-import type { AnalysisHistoryItem, ExperimentListItem, ExperimentView } from './api-schemas.ts';
+import type { AnalysisHistoryItem, ExperimentListItem } from './api-schemas.ts';
 import { latestSummary } from './analytics-handlers.ts';
-import { experimentPath, requestedExperiment } from './experiment-context.ts';
-import {
-  analysisFacts,
-  analysisHistory,
-  experimentDetail,
-  experimentRows,
-} from './experiment-queries.ts';
+import { requestedExperiment } from './experiment-context.ts';
+import { analysisFacts, analysisHistory, experimentRows } from './experiment-queries.ts';
+import { experimentView } from './experiment-view.ts';
 import { isoTime } from './iso-time.ts';
 import { encodeCursor, pageCursor, pageLimit } from './paging.ts';
 import type { RouteContext } from '../route.ts';
@@ -62,36 +58,16 @@ export async function listExperiments(context: RouteContext): Promise<void> {
 }
 
 /**
- * `GET /v1/experiments/{experiment_id}`: the experiment, its definition and batch count.
+ * `GET /v1/experiments/{experiment_id}`: the experiment, its definition, status, version and
+ * batch count.
  * @param context - the request
  * @example await getExperiment(context)
  */
 export async function getExperiment(context: RouteContext): Promise<void> {
   const state = await requestedExperiment(context);
-  const view = await context.cache.get(`experiment:${state.key}`, async () => {
-    const row = await experimentDetail(context.deps.db, state.experiment_id);
-    if (row === undefined) return undefined;
-    const base = experimentPath(row.experiment_id);
-    const experiment: ExperimentView = {
-      experiment_id: row.experiment_id,
-      name: row.name,
-      status: row.status,
-      definition: row.definition,
-      latest_analysis_id: row.latest_analysis_id,
-      batch_count: row.batch_count,
-      created_at: isoTime(row.created_at),
-      updated_at: isoTime(row.updated_at),
-      links: {
-        summary: `${base}/summary`,
-        analyses: `${base}/analyses`,
-        results: `/v1/analytics/results/${encodeURIComponent(row.experiment_id)}`,
-        predictions: `/v1/model/predictions/${encodeURIComponent(row.experiment_id)}`,
-        report_pdf: `${base}/report?format=pdf`,
-        report_csv: `${base}/report?format=csv`,
-      },
-    };
-    return experiment;
-  });
+  const view = await context.cache.get(`experiment:${state.key}`, () =>
+    experimentView(context.deps.db, state.experiment_id),
+  );
   if (view === undefined)
     throw new ValidationError(`unknown experiment ${state.experiment_id}`, 404);
   sendJson(context.res, 200, view);

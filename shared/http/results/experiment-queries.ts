@@ -70,6 +70,8 @@ export interface ExperimentDetailRow {
   readonly definition: Record<string, unknown> | null;
   readonly latest_analysis_id: string | null;
   readonly batch_count: number;
+  readonly version: number;
+  readonly started_at: Date | null;
   readonly created_at: Date;
   readonly updated_at: Date;
 }
@@ -89,7 +91,7 @@ export async function experimentDetail(
     `SELECT e.experiment_id, e.name, e.status, e.definition, e.latest_analysis_id,
        (SELECT count(*) FROM batch_experiments b WHERE b.experiment_id = e.experiment_id)::int
          AS batch_count,
-       e.created_at, e.updated_at
+       e.version, e.started_at, e.created_at, e.updated_at
      FROM experiments e WHERE e.experiment_id = $1`,
     [experimentId],
   );

@@ -30,13 +30,14 @@ export async function experimentState(
   const result = await db.query<{
     latest_analysis_id: string | null;
     status: string;
+    version: number;
     updated_at: string;
     model_count: number;
     has_report: boolean;
     batch_count: number;
     last_run: string | null;
   }>(
-    `SELECT e.latest_analysis_id, e.status, e.updated_at::text AS updated_at,
+    `SELECT e.latest_analysis_id, e.status, e.version, e.updated_at::text AS updated_at,
        (SELECT count(*) FROM models m WHERE m.analysis_id = e.latest_analysis_id)::int
          AS model_count,
        EXISTS (SELECT 1 FROM reports r WHERE r.analysis_id = e.latest_analysis_id) AS has_report,
@@ -58,6 +59,7 @@ export async function experimentState(
       experimentId,
       row.latest_analysis_id,
       row.status,
+      row.version,
       row.updated_at,
       row.model_count,
       row.has_report,

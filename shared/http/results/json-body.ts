@@ -1,8 +1,8 @@
 /**
- * The JSON body of a write request, read with a size limit (64 KiB: these bodies name an
- * experiment or a URL, nothing more). Past it the answer is 413, before parsing anything.
- * Works under functions-framework (which has read the bytes into `rawBody`) and on a plain
- * Node server (the body still unread).
+ * The body of a write request, read with a size limit (64 KiB by default: most bodies name an
+ * experiment or a URL; bulk routes pass a larger one). Past it the answer is 413, before
+ * parsing anything. Works under functions-framework (which has read the bytes into `rawBody`)
+ * and on a plain Node server (the body still unread).
  */
 import type { IncomingMessage } from 'node:http';
 import { ValidationError } from '../../errors/errors.ts';
@@ -23,15 +23,43 @@ export async function readJsonBody(
   req: IncomingMessage,
   maxBytes: number = maxJsonBodyBytes,
 ): Promise<unknown> {
+  const type = mediaType(req);
+  if (type !== 'application/json' && !/^application\/[a-z0-9.+-]+\+json$/.test(type)) {
+    req.resume();
+    throw new ValidationError(`send the body as application/json, not "${type}"`, 415);
+  }
+  const text = await readBodyText(req, maxBytes);
+  if (text.trim() === '') throw new ValidationError('the request body is empty', 400);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new ValidationError('the request body is not valid JSON', 400);
+  }
+}
+
+/**
+ * The media type of a request's body, lower case, without parameters.
+ * @param req - the request
+ * @returns e.g. `application/json`, or '' when none is declared
+ * @example mediaType(req) // 'application/yaml'
+ */
+export function mediaType(req: IncomingMessage): string {
+  return (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
+/**
+ * Reads a body whole as UTF-8 text, up to a limit.
+ * @param req - the request
+ * @param maxBytes - the limit
+ * @returns the text
+ * @throws {ValidationError} 413 past the limit
+ * @example const yaml = await readBodyText(req, 1024 * 1024)
+ */
+export async function readBodyText(req: IncomingMessage, maxBytes: number): Promise<string> {
   const declared = Number(req.headers['content-length'] ?? Number.NaN);
   if (Number.isFinite(declared) && declared > maxBytes) {
     req.resume();
     throw tooLarge(maxBytes);
-  }
-  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-  if (type !== 'application/json' && !/^application\/[a-z0-9.+-]+\+json$/.test(type)) {
-    req.resume();
-    throw new ValidationError(`send the body as application/json, not "${type}"`, 415);
   }
   const chunks: Buffer[] = [];
   let bytes = 0;
@@ -44,13 +72,7 @@ export async function readJsonBody(
     }
     chunks.push(buffer);
   }
-  const text = Buffer.concat(chunks).toString('utf8');
-  if (text.trim() === '') throw new ValidationError('the request body is empty', 400);
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new ValidationError('the request body is not valid JSON', 400);
-  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function tooLarge(maxBytes: number): ValidationError {

@@ -30,6 +30,10 @@ export const file = (mediaType: string, description: string) => ({
 /** The refusals of a route that needs a token. */
 export const guarded = {
   '401': error('No bearer token, or a wrong one (`WWW-Authenticate: Bearer`).'),
+  '429': {
+    ...error('Over the rate limit of this token; `Retry-After` says in how many seconds to retry.'),
+    headers: { 'Retry-After': { schema: { type: 'integer', minimum: 1 } } },
+  },
   '503': error(
     'No API token is configured, or the database is unavailable for now (`Retry-After`).',
   ),

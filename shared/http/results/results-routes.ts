@@ -8,7 +8,15 @@ import { getExperiment, getSummary, listAnalyses, listExperiments } from './expe
 import { getJob, requestAnalysis, requestTraining } from './job-handlers.ts';
 import { downloadReport, latestReport } from './report-handlers.ts';
 import type { Route } from '../route.ts';
-import { docs, health, openApiJson, readiness } from './service-handlers.ts';
+import { docs, health, metrics, openApiJson, readiness } from './service-handlers.ts';
+import { getAssignment, postBulkAssignments } from '../experiments/assignment-handlers.ts';
+import {
+  getAudit,
+  patchExperimentRoute,
+  postDefinition,
+  postExperiment,
+  putStatus,
+} from '../experiments/definition-handlers.ts';
 import {
   listDeliveries,
   listWebhooks,
@@ -23,8 +31,36 @@ export const resultsRoutes: readonly Route[] = [
   { method: 'GET', path: '/readyz', access: 'public', handle: readiness },
   { method: 'GET', path: '/openapi.json', access: 'public', handle: openApiJson },
   { method: 'GET', path: '/docs', access: 'public', handle: docs },
+  { method: 'GET', path: '/metrics', access: 'read', handle: metrics },
   { method: 'GET', path: '/v1/experiments', access: 'read', handle: listExperiments },
+  { method: 'POST', path: '/v1/experiments', access: 'write', handle: postExperiment },
   { method: 'GET', path: '/v1/experiments/{experiment_id}', access: 'read', handle: getExperiment },
+  {
+    method: 'PATCH',
+    path: '/v1/experiments/{experiment_id}',
+    access: 'write',
+    handle: patchExperimentRoute,
+  },
+  {
+    method: 'PUT',
+    path: '/v1/experiments/{experiment_id}/status',
+    access: 'write',
+    handle: putStatus,
+  },
+  {
+    method: 'GET',
+    path: '/v1/experiments/{experiment_id}/audit',
+    access: 'read',
+    handle: getAudit,
+  },
+  {
+    method: 'GET',
+    path: '/v1/experiments/{experiment_id}/assignment/{user_id}',
+    access: 'read',
+    handle: getAssignment,
+  },
+  { method: 'POST', path: '/v1/assignments/bulk', access: 'read', handle: postBulkAssignments },
+  { method: 'POST', path: '/v1/definitions', access: 'write', handle: postDefinition },
   {
     method: 'GET',
     path: '/v1/experiments/{experiment_id}/summary',

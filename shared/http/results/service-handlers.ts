@@ -1,6 +1,6 @@
 /**
- * The endpoints needing no token: `GET /healthz` (liveness), `GET /readyz` (readiness),
- * `GET /openapi.json` and `GET /docs`.
+ * The service's own endpoints: `GET /healthz` (liveness), `GET /readyz` (readiness),
+ * `GET /openapi.json` and `GET /docs` (no token), and `GET /metrics` (a token that may read).
  */
 import { missingMigrations } from '../../adapters/database/migrate.ts';
 import { sendJson } from '../http-json.ts';
@@ -88,4 +88,19 @@ export async function docs(context: RouteContext): Promise<void> {
     'cache-control': 'public, max-age=300',
   });
   context.res.end(docsPage);
+}
+
+/**
+ * `GET /metrics`: the service's metrics in the Prometheus text format.
+ * @param context - the request
+ * @example await metrics(context)
+ */
+export async function metrics(context: RouteContext): Promise<void> {
+  const text = await context.metrics.exposition();
+  context.res.writeHead(200, {
+    'content-type': context.metrics.contentType,
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+  });
+  context.res.end(text);
 }

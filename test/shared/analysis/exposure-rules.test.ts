@@ -96,10 +96,13 @@ describe('who is analysed and what counts', () => {
 
   it('reports the same through the whole chain with a definition', async () => {
     const definition = parseExperimentDefinition(
-      'id: e\nend_at: 2026-02-01T00:00:00Z\nvariants:\n  - {key: control, weight: 1, control: true}\n  - {key: treatment, weight: 3}\n',
+      'id: e\nend_at: 2026-02-01T00:00:00Z\nvariants:\n  - {key: control, weight: 25, control: true}\n  - {key: treatment, weight: 75}\n',
       'e.yaml',
     );
-    const { document } = await runFiles(stack.deps, [{ path: file }], definition);
+    const { document } = await runFiles(stack.deps, [{ path: file }], {
+      definition,
+      source: 'e.yaml',
+    });
     const [experiment] = document.experiments;
     expect(experiment?.data).toEqual({
       events: 14,

@@ -59,3 +59,44 @@ export function tableOf(
     ],
   });
 }
+
+export interface CountRecord {
+  readonly id: string;
+  readonly variant: string;
+  readonly device: string;
+  readonly recency: number;
+  readonly y: number;
+}
+
+/**
+ * Poisson counts with log mean 0.2 + effect x treated - 0.03 recency - 0.2 x mobile, recency an
+ * integer 0..29, so rows share covariate patterns and outcomes vary within them.
+ */
+export function countRecords(n: number, seed: number, treatmentEffect = 0.15): CountRecord[] {
+  const random = prng(seed);
+  return Array.from({ length: n }, (_, i) => {
+    const treated = random() < 0.5;
+    const device = ['desktop', 'mobile', 'tablet'][Math.floor(random() * 3)];
+    const recency = Math.floor(random() * 30);
+    const mu = Math.exp(
+      0.2 + treatmentEffect * (treated ? 1 : 0) - 0.03 * recency + (device === 'mobile' ? -0.2 : 0),
+    );
+    // Poisson draw by inversion.
+    let k = 0;
+    let p = Math.exp(-mu);
+    let cdf = p;
+    const u = random();
+    while (u > cdf && k < 100) {
+      k++;
+      p *= mu / k;
+      cdf += p;
+    }
+    return {
+      id: `u${String(i).padStart(5, '0')}`,
+      variant: treated ? 'treatment' : 'control',
+      device,
+      recency,
+      y: k,
+    };
+  });
+}

@@ -1,7 +1,8 @@
 /**
  * Poisson and quasi-Poisson regression with numeric covariates: the grouped fit equals the
- * per-unit fit, groups do not depend on the row order, the design has intercept, one-hot
- * columns, then numeric columns, the quasi-Poisson dispersion is Pearson chi-square / (n - p),
+ * per-unit fit, groups (and statsmodels' starting sums) do not depend on the row order, the
+ * design has intercept, one-hot columns, then numeric columns, the quasi-Poisson dispersion is
+ * Pearson chi-square / (n - p),
  * the average predicted change has the analytic delta-method gradient, and unfittable data says
  * why.
  */
@@ -15,49 +16,12 @@ import {
   logisticTreatmentEffect,
   LOG_INVERSE_LINK,
   LOGISTIC_INVERSE_LINK,
-  quasiPoissonDispersion,
+  poissonStart,
   type PoissonFit,
 } from '../../../shared/models/index.ts';
 import { prepareModelData } from '../../../shared/models/model-data.ts';
 import { unitTableFromRecords } from '../../../shared/models/unit-table-from-records.ts';
-import { prng } from './fixtures.ts';
-
-interface CountRecord {
-  readonly id: string;
-  readonly variant: string;
-  readonly device: string;
-  readonly recency: number;
-  readonly y: number;
-}
-
-function countRecords(n: number, seed: number): CountRecord[] {
-  const random = prng(seed);
-  return Array.from({ length: n }, (_, i) => {
-    const treated = random() < 0.5;
-    const device = ['desktop', 'mobile', 'tablet'][Math.floor(random() * 3)];
-    const recency = Math.floor(random() * 30);
-    const mu = Math.exp(
-      0.2 + 0.15 * (treated ? 1 : 0) - 0.03 * recency + (device === 'mobile' ? -0.2 : 0),
-    );
-    // Poisson draw by inversion.
-    let k = 0;
-    let p = Math.exp(-mu);
-    let cdf = p;
-    const u = random();
-    while (u > cdf && k < 50) {
-      k++;
-      p *= mu / k;
-      cdf += p;
-    }
-    return {
-      id: `u${String(i).padStart(5, '0')}`,
-      variant: treated ? 'treatment' : 'control',
-      device,
-      recency,
-      y: k,
-    };
-  });
-}
+import { countRecords, type CountRecord } from './fixtures.ts';
 
 function prepared(records: readonly CountRecord[]) {
   const table = unitTableFromRecords(records, {
@@ -69,16 +33,18 @@ function prepared(records: readonly CountRecord[]) {
   const data = prepareModelData(table, { control: 'control', minLevelUnits: 0 });
   const numeric = [{ name: 'recency', values: Float64Array.from(records, (r) => r.recency) }];
   const covariates = covariateDesign(data, numeric);
+  const values = table.metrics[0].values;
   return {
     table,
     data,
     covariates,
-    outcome: groupOutcome(covariates, table.metrics[0].values, data.order),
+    outcome: groupOutcome(covariates, values, data.order),
+    start: poissonStart(covariates.groupOfRow, values, data.order, covariates.design.rows),
   };
 }
 
 const records = countRecords(1200, 7);
-const { covariates, outcome } = prepared(records);
+const { covariates, outcome, start } = prepared(records);
 
 describe('the covariate design', () => {
   it('has the intercept, one-hot columns, then the numeric column', () => {
@@ -101,6 +67,7 @@ describe('the covariate design', () => {
     const again = prepared(shuffled);
     expect(again.covariates.design).toEqual(covariates.design);
     expect(again.outcome).toEqual(outcome);
+    expect(again.start).toEqual(start);
   });
 
   it('rejects a numeric value that is not finite', () => {
@@ -117,7 +84,7 @@ describe('the covariate design', () => {
 });
 
 describe('fitPoissonRegression', () => {
-  const fit = fitPoissonRegression(covariates.design, outcome) as PoissonFit;
+  const fit = fitPoissonRegression(covariates.design, outcome, start) as PoissonFit;
 
   it('recovers the simulated effects', () => {
     expect(typeof fit).toBe('object');
@@ -140,11 +107,14 @@ describe('fitPoissonRegression', () => {
         i * p,
       );
     });
-    const rows = fitPoissonRegression(groupedDesign(x, covariates.design.terms), {
-      units: new Float64Array(records.length).fill(1),
-      mean: Float64Array.from(records, (r) => r.y),
-      m2: new Float64Array(records.length),
-    }) as PoissonFit;
+    const y = Float64Array.from(records, (r) => r.y);
+    const eachRow = Uint32Array.from(records, (_, i) => i);
+    const rows = fitPoissonRegression(
+      groupedDesign(x, covariates.design.terms),
+      { units: new Float64Array(records.length).fill(1), mean: y, m2: new Float64Array(y.length) },
+      poissonStart(eachRow, y, eachRow, y.length),
+    ) as PoissonFit;
+    expect(rows.iterations).toBe(fit.iterations);
     for (let j = 0; j < p; j++) {
       expect(rows.coefficients[j]).toBeCloseTo(fit.coefficients[j], 12);
       expect(
@@ -155,9 +125,25 @@ describe('fitPoissonRegression', () => {
   });
 
   it('scales the covariance by Pearson chi-square / (n - p) for quasi-Poisson', () => {
-    const quasi = quasiPoissonDispersion(fit)!;
-    expect(quasi.scale).toBeCloseTo(fit.pearsonChiSquare / (1200 - 5), 14);
-    expect(quasi.covariance[6] / fit.covariance[6]).toBeCloseTo(quasi.scale, 14);
+    expect(fit.scale).toBe(1);
+    const quasi = fitPoissonRegression(covariates.design, outcome, start, {
+      quasi: true,
+    }) as PoissonFit;
+    expect(quasi.scale).toBeCloseTo(quasi.pearsonChiSquare / (1200 - 5), 14);
+    expect(quasi.scale).toBeGreaterThan(0.8);
+    // The two stop at different iterations (the quasi criterion divides the deviance by the
+    // dispersion), so their unscaled covariances agree to the last IRLS step, not to the last bit.
+    expect(quasi.covariance[6] / fit.covariance[6] / quasi.scale).toBeCloseTo(1, 6);
+    // Two units, two columns: the Poisson fit exists, the dispersion has no degrees of freedom.
+    const pair = groupedDesign(Float64Array.of(1, 0, 1, 1), ['intercept', 'x']);
+    const counts = {
+      units: Float64Array.of(1, 1),
+      mean: Float64Array.of(1, 2),
+      m2: new Float64Array(2),
+    };
+    const pairStart = poissonStart(Uint32Array.of(0, 1), counts.mean, Uint32Array.of(0, 1), 2);
+    expect(typeof fitPoissonRegression(pair, counts, pairStart)).toBe('object');
+    expect(fitPoissonRegression(pair, counts, pairStart, { quasi: true })).toBe('too_few_units');
   });
 
   it('says why it cannot fit', () => {
@@ -166,21 +152,20 @@ describe('fitPoissonRegression', () => {
       mean: new Float64Array(outcome.mean.length),
       m2: new Float64Array(outcome.m2.length),
     };
-    expect(fitPoissonRegression(covariates.design, zeros)).toBe('all_zero');
+    expect(fitPoissonRegression(covariates.design, zeros, start)).toBe('all_zero');
     const none = { ...outcome, units: new Float64Array(outcome.units.length) };
-    expect(fitPoissonRegression(covariates.design, none)).toBe('no_units');
-    // Every tablet user has 0: the tablet coefficient runs off to minus infinity.
-    const tabletColumn = 3;
-    const mean = outcome.mean.map((m, g) =>
-      covariates.design.x[g * 5 + tabletColumn] === 1 ? 0 : m,
+    expect(fitPoissonRegression(covariates.design, none, start)).toBe('no_units');
+    // Every tablet user has 0: the tablet coefficient runs off to minus infinity, while the
+    // deviance changes ever less (statsmodels would stop there with a coefficient near -25).
+    const noTablet = prepared(records.map((r) => (r.device === 'tablet' ? { ...r, y: 0 } : r)));
+    expect(fitPoissonRegression(noTablet.covariates.design, noTablet.outcome, noTablet.start)).toBe(
+      'divergent',
     );
-    const m2 = outcome.m2.map((m, g) => (covariates.design.x[g * 5 + tabletColumn] === 1 ? 0 : m));
-    expect(fitPoissonRegression(covariates.design, { ...outcome, mean, m2 })).toBe('divergent');
   });
 });
 
 describe('averageTreatmentEffect', () => {
-  const fit = fitPoissonRegression(covariates.design, outcome) as PoissonFit;
+  const fit = fitPoissonRegression(covariates.design, outcome, start) as PoissonFit;
   const z = 1.959963984540054;
 
   it('is the average of exp(x b as treatment) - exp(x b as control) over the units', () => {

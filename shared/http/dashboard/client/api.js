@@ -47,8 +47,9 @@ export class ApiError extends Error {
 /**
  * Sends a request with the token. Throws on anything but a 2xx.
  * @param {string} path - e.g. `/v1/experiments`
- * @param {{ method?: string, json?: unknown, body?: BodyInit, accept?: string,
- *   redirect?: RequestRedirect, signal?: AbortSignal }} init - `json` is sent as the body
+ * @param {{ method?: string, json?: unknown, body?: BodyInit, contentType?: string,
+ *   accept?: string, redirect?: RequestRedirect, signal?: AbortSignal }} init - `json` is sent as
+ *   the body; `contentType` labels another body
  * @returns {Promise<Response>} the answer
  * @throws {ApiError} on a refusal, an error status or a network failure
  */
@@ -57,6 +58,7 @@ export async function apiRequest(path, init = {}) {
   const token = readToken();
   if (token !== null) headers.authorization = `Bearer ${token}`;
   let body = init.body;
+  if (init.contentType !== undefined) headers['content-type'] = init.contentType;
   if (init.json !== undefined) {
     headers['content-type'] = 'application/json';
     body = JSON.stringify(init.json);

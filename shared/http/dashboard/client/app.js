@@ -1,11 +1,13 @@
 /* global document, location, window */
 /**
  * The dashboard's entry point: the token field, and a router over the address's fragment
- * (`#/` the experiments, `#/?cursor=...` a later page, `#/experiments/<id>` one experiment)
- * that loads each view from the API, cancelling the previous view's requests.
+ * (`#/` the experiments, `#/?cursor=...` a later page, `#/experiments/<id>` one experiment,
+ * `#/new` a new experiment, `#/experiments/<id>/edit` its definition) that loads each view
+ * from the API, cancelling the previous view's requests.
  */
 import { describeApiError, isTokenRefused, readToken, saveToken } from './api.js';
 import { fill, h, notice } from './dom.js';
+import { renderExperimentForm } from './experiment-form.js';
 import { renderExperimentList } from './experiment-list.js';
 import { renderExperiment } from './experiment-view.js';
 
@@ -19,13 +21,16 @@ let controller = null;
 /**
  * The view an address fragment names.
  * @param {string} hash - `location.hash`
- * @returns {{ view: 'list', cursor: string | null } | { view: 'experiment', id: string }} the route
+ * @returns {{ view: 'list', cursor: string | null } | { view: 'experiment' | 'edit', id: string }
+ *   | { view: 'new' }} the route
  */
 export function parseRoute(hash) {
-  const experiment = /^#\/experiments\/([^/?#]+)$/.exec(hash);
+  if (hash === '#/new') return { view: 'new' };
+  const experiment = /^#\/experiments\/([^/?#]+)(\/edit)?$/.exec(hash);
   if (experiment !== null) {
     try {
-      return { view: 'experiment', id: decodeURIComponent(experiment[1]) };
+      const id = decodeURIComponent(experiment[1]);
+      return { view: experiment[2] === undefined ? 'experiment' : 'edit', id };
     } catch {
       return { view: 'list', cursor: null };
     }
@@ -67,14 +72,16 @@ async function render(options = {}) {
             notice: options.notice,
             rerender: (message) => void render({ notice: message, focus: 'button.rerun' }),
           })
-        : await renderExperimentList(main, { cursor: route.cursor, signal });
+        : route.view === 'new' || route.view === 'edit'
+          ? await renderExperimentForm(main, route.view === 'new' ? null : route.id, { signal })
+          : await renderExperimentList(main, { cursor: route.cursor, signal });
     document.title = `${title} · abtest`;
     if (options.focus !== undefined) main.querySelector(options.focus)?.focus();
   } catch (error) {
     if (signal.aborted) return;
     fill(
       main,
-      h('h1', { tabindex: '-1' }, route.view === 'experiment' ? route.id : 'Experiments'),
+      h('h1', { tabindex: '-1' }, route.id ?? 'Experiments'),
       notice('error', describeApiError(error)),
     );
     if (isTokenRefused(error)) tokenInput.focus();

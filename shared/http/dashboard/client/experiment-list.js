@@ -1,7 +1,7 @@
 /**
  * The list of experiments, in id order, a page at a time with the API's cursor (the cursor
  * lives in the address, so the browser's Back button goes to the previous page), and the upload
- * form. After an upload of new data the list is watched until a new analysis shows up.
+ * form, and a link to create an experiment. After an upload of new data the list is watched until a new analysis shows up.
  */
 import { apiJson, segment } from './api.js';
 import { fill, h, notice, numberCell, table } from './dom.js';
@@ -96,6 +96,7 @@ export async function renderExperimentList(main, options) {
   fill(
     main,
     h('h1', { tabindex: '-1' }, 'Experiments'),
+    h('p', null, h('a', { href: '#/new', class: 'new-experiment' }, 'New experiment')),
     tableHolder,
     pager,
     watchStatus,

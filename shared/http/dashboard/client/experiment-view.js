@@ -1,13 +1,17 @@
 /**
- * The page of one experiment: who it is and what was analysed, the actions (reports,
- * re-analysis), the verdict on the primary metric, the sample-ratio check, every metric with
- * its table and forest plot, the model-adjusted effects and the analysis history. Everything
- * comes from the API at render time.
+ * The page of one experiment: who it is and what was analysed, its lifecycle (moves with a
+ * confirmation, a link to edit the definition), the actions (reports, re-analysis), the
+ * verdict on the primary metric, the sample-ratio check, every metric with its table and
+ * forest plot, the model-adjusted effects, an assignment lookup, the analysis history and the
+ * audit log. Everything comes from the API at render time.
  */
 import { ApiError, apiJson, segment } from './api.js';
 import { historySection } from './analysis-history.js';
+import { assignmentSection } from './assignment-lookup.js';
+import { auditPath, auditSection } from './audit-log.js';
 import { fill, h } from './dom.js';
 import { formatCount, formatTime } from './format.js';
+import { lifecycleSection } from './lifecycle-actions.js';
 import { metricSection } from './metric-section.js';
 import { modelSection } from './model-effects.js';
 import { actionsSection } from './report-actions.js';
@@ -30,6 +34,12 @@ function facts(experiment, summary) {
     'dl',
     { class: 'facts' },
     fact('Status', experiment.status, 'status'),
+    fact('Owner', experiment.definition?.owner ?? '—', 'owner'),
+    fact(
+      'Traffic allocation',
+      `${Math.round((experiment.definition?.traffic_allocation ?? 1) * 1000) / 10}%`,
+      'allocation',
+    ),
     fact('Users analysed', formatCount(summary?.data.users ?? null), 'users'),
     fact('Events', formatCount(summary?.data.events ?? null), 'events'),
     fact(
@@ -53,11 +63,12 @@ function facts(experiment, summary) {
 export async function renderExperiment(main, experimentId, options) {
   const base = `/v1/experiments/${segment(experimentId)}`;
   const { signal } = options;
-  const [experiment, summary, predictions, history] = await Promise.all([
+  const [experiment, summary, predictions, history, audit] = await Promise.all([
     apiJson(base, { signal }),
     orNull(apiJson(`${base}/summary`, { signal })),
     orNull(apiJson(`/v1/model/predictions/${segment(experimentId)}`, { signal })),
     apiJson(`${base}/analyses?limit=20`, { signal }),
+    apiJson(auditPath(experimentId), { signal }),
   ]);
   const title = experiment.name ?? experiment.experiment_id;
   const subtitle =
@@ -83,6 +94,7 @@ export async function renderExperiment(main, experimentId, options) {
       : h('p', { class: 'id' }, h('code', null, experiment.experiment_id)),
     h('p', { class: 'subtitle' }, subtitle),
     facts(experiment, summary),
+    lifecycleSection(experiment, options.rerender),
     actionsSection(experimentId, summary, {
       signal,
       notice: options.notice,
@@ -105,7 +117,9 @@ export async function renderExperiment(main, experimentId, options) {
           ),
           modelSection(predictions, summary.alpha),
         ],
+    assignmentSection(experimentId),
     historySection(experimentId, history),
+    auditSection(experimentId, audit),
   );
   return title;
 }

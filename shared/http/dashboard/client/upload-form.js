@@ -1,10 +1,12 @@
 /**
- * The upload form: an events file posted as `multipart/form-data` to `POST /v1/ingest/events`
- * on the same origin (served there by `abtest serve`), and the answer shown as it came: the
- * batch id, its status and counts, or the file error. A new batch is then followed
+ * The upload form: an events file, or a unit-level table (with its experiment and variant
+ * column as form fields), posted as `multipart/form-data` to `POST /v1/ingest/events` on the
+ * same origin (served there by `abtest serve`), and the answer shown as it came: the batch id,
+ * its status and counts, or the file error. A new batch is then followed
  * (`GET /v1/batches/{id}`) until it is validated: its counts, the rows rejected and the
  * experiments it touches. A 404 means this origin serves the results API alone, and the form
- * says where uploads go instead.
+ * says where uploads go instead. A definition file (YAML or JSON) goes to
+ * `POST /v1/definitions` instead, as if dropped under `definitions/`.
  */
 import { ApiError, apiJson, apiRequest, describeApiError, segment } from './api.js';
 import { fill, h, notice, numberCell, table } from './dom.js';
@@ -80,8 +82,41 @@ function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-async function upload(file, show) {
+async function uploadDefinition(file, show) {
+  const type = /\.json$/i.test(file.name) ? 'application/json' : 'application/yaml';
+  try {
+    const response = await apiRequest('/v1/definitions', {
+      method: 'POST',
+      body: await file.text(),
+      contentType: type,
+    });
+    const { outcome, experiment } = await response.json();
+    const link = h(
+      'a',
+      { href: `#/experiments/${segment(experiment.experiment_id)}` },
+      experiment.experiment_id,
+    );
+    const said = {
+      created: ['created, ', experiment.status],
+      changed: ['changed, now ', experiment.status],
+      unchanged: ['unchanged, still ', experiment.status],
+    }[outcome];
+    show(
+      notice(
+        'success',
+        `${file.name}: experiment `,
+        link,
+        ` ${said[0]}${said[1]} (version ${experiment.version}).`,
+      ),
+    );
+  } catch (error) {
+    show(notice('error', `The definition was refused. ${describeApiError(error)}`));
+  }
+}
+
+async function upload(file, fields, show) {
   const body = new FormData();
+  for (const [name, value] of Object.entries(fields)) body.append(name, value);
   body.append('file', file, file.name);
   try {
     const response = await apiRequest('/v1/ingest/events', { method: 'POST', body });
@@ -149,6 +184,55 @@ export function uploadSection(onValidated) {
     accept: accepted,
     required: true,
   });
+  const fileLabel = h('label', { for: 'upload-file' }, 'Events file');
+  const experimentInput = h('input', { id: 'upload-experiment', name: 'experiment', type: 'text' });
+  const variantInput = h('input', {
+    id: 'upload-variant-column',
+    name: 'unit_table',
+    type: 'text',
+  });
+  const unitFields = h(
+    'div',
+    { class: 'unit-fields', hidden: true },
+    h('label', { for: 'upload-experiment' }, 'Experiment'),
+    experimentInput,
+    h('label', { for: 'upload-variant-column' }, 'Variant column'),
+    variantInput,
+  );
+  const kinds = [
+    ['events', 'Events', 'Events file', accepted],
+    ['units', 'Unit-level table', 'Unit-level table file', '.csv,.ndjson,.jsonl,.json,.parquet'],
+    ['definition', 'Definition', 'Definition file', '.yaml,.yml,.json'],
+  ];
+  let kind = 'events';
+  const kindChoice = h(
+    'fieldset',
+    { class: 'upload-kind' },
+    h('legend', null, 'What is the file'),
+    kinds.map(([value, text, label, accepts]) => {
+      const id = `upload-kind-${value}`;
+      return h(
+        'span',
+        null,
+        h('input', {
+          id,
+          type: 'radio',
+          name: 'kind',
+          value,
+          checked: value === 'events',
+          on: {
+            change: () => {
+              kind = value;
+              fileLabel.textContent = label;
+              input.accept = accepts;
+              unitFields.hidden = value !== 'units';
+            },
+          },
+        }),
+        h('label', { for: id }, text),
+      );
+    }),
+  );
   const button = h('button', { type: 'submit' }, 'Upload');
   const form = h(
     'form',
@@ -165,7 +249,17 @@ export function uploadSection(onValidated) {
           }
           button.disabled = true;
           show(notice('info', `Uploading ${file.name}…`));
-          const batch = await upload(file, show).finally(() => {
+          if (kind === 'definition') {
+            await uploadDefinition(file, show).finally(() => {
+              button.disabled = false;
+            });
+            return;
+          }
+          const fields =
+            kind === 'units'
+              ? { experiment: experimentInput.value.trim(), unit_table: variantInput.value.trim() }
+              : {};
+          const batch = await upload(file, fields, show).finally(() => {
             button.disabled = false;
           });
           if (batch === null || batch.status !== 'received') return;
@@ -174,18 +268,20 @@ export function uploadSection(onValidated) {
         },
       },
     },
-    h('label', { for: 'upload-file' }, 'Events file'),
+    kindChoice,
+    fileLabel,
     input,
+    unitFields,
     button,
   );
   return h(
     'section',
     { class: 'upload', 'aria-labelledby': 'upload-heading' },
-    h('h2', { id: 'upload-heading' }, 'Upload events'),
+    h('h2', { id: 'upload-heading' }, 'Upload events, a unit-level table or a definition'),
     h(
       'p',
       { class: 'hint' },
-      'CSV, NDJSON, a JSON array or Parquet, one row per event: user_id, experiment_id, variant, event_type, timestamp, and optionally event_id, value and any attributes.',
+      'Events: CSV, NDJSON, a JSON array or Parquet, one row per event: user_id, experiment_id, variant, event_type, timestamp, and optionally event_id, value and any attributes. A unit-level table: one row per user with its outcomes, for the experiment named (its variant column too, unless its definition has a unit_table block). A definition: YAML or JSON, created or changed under the lifecycle.',
     ),
     form,
     result,

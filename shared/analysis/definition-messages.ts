@@ -1,0 +1,31 @@
+/**
+ * Every message the experiment definition's validation gives, in one place: the CLI, the
+ * bucket, the API (422 with the field's path) and the dashboard (beside the field) all show
+ * these words. A later setting adds its messages here.
+ */
+
+/** The messages of the definition schema, by rule. */
+export const definitionMessages = {
+  id: 'must be 1-128 letters, digits, ".", "_" or "-", starting with a letter or digit',
+  notAnObject: 'a definition is a JSON or YAML object',
+  unknownField: (field: string) => `unknown field "${field}"`,
+  atLeastTwoVariants: 'give at least 2 variants',
+  variantKeyTwice: (key: string) => `variant key "${key}" is used twice`,
+  weightPositive: 'a weight must be greater than 0',
+  weightsAllOrNone: 'give every variant a weight, or none (an equal split)',
+  weightsSum: (sum: number) =>
+    `weights must sum to 1 or to 100 (within 1e-6), not ${Number(sum.toPrecision(12))}`,
+  controlCount: (flagged: readonly string[]) =>
+    flagged.length === 0
+      ? 'exactly one variant must be the control: flag one with control: true, or name one "control"'
+      : `exactly one variant must be the control, not ${flagged.length} (${flagged.join(', ')})`,
+  allocationRange: 'traffic_allocation must be greater than 0 and at most 1',
+  primaryMetricUnknown: (name: string, known: readonly string[]) =>
+    `primary_metric "${name}" is not among the metrics (${known.join(', ')})`,
+  guardrailUnknown: (name: string, known: readonly string[]) =>
+    `guardrail metric "${name}" is not among the metrics (${known.join(', ')})`,
+  metricNameTwice: (name: string) => `metric name "${name}" is used twice`,
+  startBeforeEnd: 'start_at must be before end_at',
+  alphaRange: 'alpha must be greater than 0 and less than 1',
+  configObject: 'config must be a JSON object',
+} as const;
