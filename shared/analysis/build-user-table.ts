@@ -301,7 +301,7 @@ export function toUserTable(
 }
 
 /** A numeric column as a Float64Array, nulls (exposure times of unit tables) as NaN. */
-function float64Column(series: pl.Series): Float64Array {
+export function float64Column(series: pl.Series): Float64Array {
   const numbers = series.cast(pl.Float64);
   if (numbers.nullCount() === 0)
     return Float64Array.from(numbers.toTypedArray() as ArrayLike<number>);

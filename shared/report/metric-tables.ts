@@ -25,6 +25,7 @@ const testNames: Readonly<Record<NonNullable<Comparison['test']>, string>> = {
   chi_square: 'Chi-square',
   fisher_exact: 'Fisher exact',
   welch_t: 'Welch t',
+  delta_method_z: 'Delta-method z',
 };
 
 /**
