@@ -22,8 +22,8 @@ export interface GeneratorOptions {
   readonly mess?: boolean;
   /**
    * Give every user a spending propensity (lognormal, mean 1) that drives both their purchases in
-   * the 14 days before exposure and their conversion after it, so a CUPED covariate has something
-   * to explain (default false: the output is unchanged).
+   * the 14 days before exposure and their conversion and number of orders after it, so a CUPED
+   * covariate has something to explain (default false: the output is unchanged).
    */
   readonly history?: boolean;
 }
@@ -119,7 +119,7 @@ export function* generateEvents(
     const geo = random.pick(geos);
     const page = random.pick(pages);
     const exposedAt = start + random.next() * days * 24 * hour;
-    const propensity = options.history === true ? Math.exp(0.9 * random.normal() - 0.405) : 1;
+    const propensity = options.history === true ? Math.exp(1.2 * random.normal() - 0.72) : 1;
     const rows: (readonly [number, string, number | null, string, boolean])[] = [];
     const add = (
       time: number,
@@ -161,7 +161,8 @@ export function* generateEvents(
     let converted = false;
     let revenue = 0;
     if (random.chance(rate)) {
-      const purchases = random.chance(0.15) ? 2 : 1;
+      const purchases =
+        options.history === true ? 1 + random.poisson(propensity) : random.chance(0.15) ? 2 : 1;
       for (let i = 0; i < purchases; i += 1) {
         const value = orderValue(random, device, treated, options.orderValueLift ?? 0);
         add(exposedAt + (0.1 + random.next() * 96) * hour, 'purchase', value);
