@@ -1,6 +1,7 @@
 /**
  * The analyst's CSV: one row per (metric, variant) holding every field of the variant summary
- * and, for treatments, of its comparison with the control. Written with the project's CSV
+ * and, for treatments, of its comparison with the control, then the decision columns (a ratio's
+ * sums, the winsorizing caps, the guardrail and its harm, the CUPED estimate). Written with the project's CSV
  * writer, so variant names that look like formulas are neutralised and numbers stay numbers.
  */
 import { csvText, type CsvCell } from '../csv/csv-text.ts';
@@ -36,9 +37,22 @@ export const REPORT_CSV_COLUMNS = [
   'mann_whitney_p_value',
   'prob_beat_control',
   'expected_loss',
+  'numerator_sum',
+  'denominator_sum',
+  'winsorize_lower_cap',
+  'winsorize_upper_cap',
+  'guardrail_bad',
+  'guardrail_harmed',
+  'cuped_theta',
+  'cuped_difference',
+  'cuped_difference_ci_low',
+  'cuped_difference_ci_high',
+  'cuped_p_value',
+  'cuped_variance_reduction',
 ] as const;
 
 const emptyComparison: readonly CsvCell[] = Array.from({ length: 18 }, () => null);
+const emptyCuped: readonly CsvCell[] = Array.from({ length: 6 }, () => null);
 
 /**
  * Renders the analyst's CSV of an experiment: a header, then for each metric its variants in
@@ -60,10 +74,28 @@ export function reportCsv(experiment: ExperimentResult): string {
         metric.type,
         ...variantCells(variant),
         ...(comparison === undefined ? emptyComparison : comparisonCells(comparison)),
+        variant.numerator_sum ?? null,
+        variant.denominator_sum ?? null,
+        metric.winsorize?.lower_cap ?? null,
+        metric.winsorize?.upper_cap ?? null,
+        metric.guardrail?.bad ?? null,
+        comparison?.guardrail_harmed ?? null,
+        ...(comparison?.cuped == null ? emptyCuped : cupedCells(comparison.cuped)),
       ]);
     }
   }
   return csvText(REPORT_CSV_COLUMNS, rows);
+}
+
+function cupedCells(c: NonNullable<Comparison['cuped']>): CsvCell[] {
+  return [
+    c.theta,
+    c.difference,
+    c.difference_ci[0],
+    c.difference_ci[1],
+    c.p_value,
+    c.variance_reduction,
+  ];
 }
 
 function variantCells(v: VariantSummary): CsvCell[] {
