@@ -35,17 +35,6 @@ export function gather(values: Float64Array, rows: Uint32Array | undefined): Flo
 }
 
 /**
- * The rows of `rows` that are also in `subset` (both ascending).
- * @param rows - ascending row indexes
- * @param keep - whether a row index is kept
- * @returns the kept rows
- * @example filterRows(Uint32Array.of(0, 2, 3), (row) => row > 1) // [2, 3]
- */
-export function filterRows(rows: Uint32Array, keep: (row: number) => boolean): Uint32Array {
-  return rows.filter((row) => keep(row));
-}
-
-/**
  * The plain sum of values in order.
  * @param values - the values
  * @returns their sum
