@@ -47,14 +47,9 @@ export const statusChangeSchema = z
 /** `POST /v1/experiments/{id}/allocation`: why the recommended weights are applied. */
 export const allocationChangeSchema = z
   .object({
-    reason: z
-      .string()
-      .max(1000)
-      .nullable()
-      .optional()
-      .meta({
-        description: 'Kept in the audit log (default: the analysis the weights came from).',
-      }),
+    reason: z.string().max(1000).nullable().optional().meta({
+      description: 'Kept in the audit log (default: the analysis the weights came from).',
+    }),
   })
   .strict();
 
