@@ -120,13 +120,9 @@ export const provenanceSchema = z
       description:
         'SHA-256 of the statistics code path (shared/stats, shared/models, shared/analysis) and the engine version.',
     }),
-    definition_version: z
-      .number()
-      .int()
-      .nullable()
-      .meta({
-        description: "The experiment's version when it was analysed; null without a definition.",
-      }),
+    definition_version: z.number().int().nullable().meta({
+      description: "The experiment's version when it was analysed; null without a definition.",
+    }),
     inputs: z.array(provenanceInputSchema).meta({ description: 'Every batch used, by batch id.' }),
     computed_at: z.string(),
     fingerprint: sha256Hex.meta({
