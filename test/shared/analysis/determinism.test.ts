@@ -1,8 +1,7 @@
 /**
  * DESIGN.md "Determinism": apart from analysis_id, computed_at, report (and provenance, which
- * names the batches), an experiment object
- * depends only on the accepted events: bit-identical across runs, batch splits and arrival
- * orders.
+ * names the batches), an experiment object depends only on the accepted events: bit-identical
+ * across runs, batch splits and arrival orders.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
