@@ -9,10 +9,10 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { openBlobStore, openDatabase } from '../adapters/open-adapters.ts';
-import { ConfigError, loadConfig } from '../config/load-config.ts';
 import { provenanceSchema } from '../result/result-document.ts';
 import { verifyExperiment, type VerifyOutcome } from '../store/verify-provenance.ts';
 import { keepFilesPrivate } from './private-umask.ts';
+import { loadCliConfig } from './cli-config.ts';
 
 const usage = 'Usage: abtest verify RESULT.json [--data-dir DIR]\n';
 
@@ -82,16 +82,8 @@ export async function verifyCommand(args: readonly string[]): Promise<number> {
     process.stderr.write(`abtest verify: ${file}: ${result}\n`);
     return 2;
   }
-  let config;
-  try {
-    config = loadConfig(process.env, { dataDir: parsed.values['data-dir'] });
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`abtest: ${error.message}\n`);
-      return 2;
-    }
-    throw error;
-  }
+  const config = loadCliConfig('abtest', process.env, parsed.values['data-dir']);
+  if (config === undefined) return 2;
   if (config.database.kind === 'pglite' && !existsSync(config.database.dir)) {
     process.stderr.write(
       `abtest verify: ${config.dataDir} holds no abtest data (name the folder abtest run used with --data-dir)\n`,
