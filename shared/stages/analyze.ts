@@ -3,8 +3,8 @@
  * object, stored as an `analyses` row. The analysis id comes from the fingerprint of what went
  * in (the batches' bytes, the definition, the settings, the analysis version; see
  * shared/provenance/), so analysing the same data again finds the same analysis and records the
- * run as `unchanged`; a burst of batches is coalesced into the
- * analyses that actually differ. The per-user table is kept beside it for the train stage.
+ * run as `unchanged`; a burst of batches is coalesced into the analyses that actually differ.
+ * The per-user table is kept beside it for the train stage.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
