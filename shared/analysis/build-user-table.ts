@@ -9,6 +9,7 @@ import pl from 'nodejs-polars';
 import { curatedColumns } from '../events/validate-event-rows.ts';
 import { MISSING_LEVEL, type CategoricalColumn, type UnitTable } from '../models/unit-table.ts';
 import type { ExperimentDefinition, MetricSpec } from './experiment-definition.ts';
+import { metricSettings, ratioSpecs, type RatioPart } from './metric-settings.ts';
 
 /** The per-user table of an experiment, with what was left out. */
 export interface UserTable {
@@ -21,7 +22,9 @@ export interface UserTable {
 export interface UserFrame {
   /**
    * One row per analysed user, sorted by `user_id`: `variant`, `exposed_at_us`, one `a.<name>`
-   * column per attribute and one `m.<name>` column per metric.
+   * column per attribute, one `m.<name>` column per metric, `n.<name>` and `d.<name>` per ratio
+   * metric, and `x.<name>` per CUPED metric (its value over the lookback before exposure, not
+   * limited by the window; 0 when there are no such events).
    */
   readonly frame: pl.DataFrame;
   /** Users exposed in more than one variant. */
@@ -36,6 +39,13 @@ const coreColumns = new Set<string>(curatedColumns);
 export const attributePrefix = 'a.';
 /** Prefix of metric columns in a user frame. */
 export const metricPrefix = 'm.';
+/** Prefixes of a ratio metric's numerator and denominator columns in a user frame. */
+export const numeratorPrefix = 'n.';
+export const denominatorPrefix = 'd.';
+/** Prefix of a metric's CUPED covariate (its value before exposure) in a user frame. */
+export const covariatePrefix = 'x.';
+
+const dayMicros = 86_400_000_000;
 
 /**
  * Builds the per-user frame of an experiment from its curated Parquet files.
@@ -85,6 +95,16 @@ export async function buildUserFrame(
       .agg(...step.facts);
     users = users.join(perUser, { on: 'user_id', how: 'left' });
   }
+  for (const step of plan.preExposureEvents) {
+    const perUser = scan
+      .filter(step.isEventType)
+      .select('user_id', 'timestamp', 'value')
+      .join(entries, { on: 'user_id', how: 'inner' })
+      .filter(step.inLookback)
+      .groupBy('user_id')
+      .agg(...step.facts);
+    users = users.join(perUser, { on: 'user_id', how: 'left' });
+  }
   const frame = await users
     .select(...plan.output)
     .sort('user_id')
@@ -107,6 +127,11 @@ interface UserFramePlan {
     readonly isEventType: pl.Expr;
     readonly facts: readonly pl.Expr[];
   }[];
+  readonly preExposureEvents: readonly {
+    readonly isEventType: pl.Expr;
+    readonly inLookback: pl.Expr;
+    readonly facts: readonly pl.Expr[];
+  }[];
   readonly afterExposure: pl.Expr;
   readonly output: readonly pl.Expr[];
 }
@@ -121,12 +146,20 @@ function userFramePlan(
   definition: ExperimentDefinition | undefined,
 ): UserFramePlan {
   const exposureEvent = definition?.exposure_event ?? 'exposure';
+  const ratios = ratioSpecs(definition);
+  const settings = metricSettings(definition);
+  const covariates = metrics.flatMap((metric) => {
+    const cuped = settings.get(metric.name)?.cuped;
+    return cuped === null || cuped === undefined ? [] : [{ metric, days: cuped.lookbackDays }];
+  });
   const key = JSON.stringify([
     attributes,
     metrics,
     exposureEvent,
     definition?.start_at,
     definition?.end_at,
+    ratios,
+    covariates,
   ]);
   const cached = plans.get(key);
   if (cached !== undefined) return cached;
@@ -139,7 +172,17 @@ function userFramePlan(
   if (definition?.end_at !== undefined) {
     window.push(epochMicros.ltEq(Date.parse(definition.end_at) * 1000));
   }
-  const eventTypes = [...new Set(metrics.map((metric) => metric.eventType))].sort();
+  const eventTypes = [
+    ...new Set([
+      ...metrics.map((metric) => metric.eventType),
+      ...ratios.flatMap((ratio) => [ratio.numerator.eventType, ratio.denominator.eventType]),
+    ]),
+  ].sort();
+  const aggregated = (part: RatioPart) => {
+    const index = eventTypes.indexOf(part.eventType);
+    return aggregateOf(part.aggregate, `__count_${index}`, `__sum_${index}`);
+  };
+  const lookbacks = [...new Set(covariates.map((c) => `${c.days}:${c.metric.eventType}`))];
   const plan: UserFramePlan = {
     count: pl.len().alias('events'),
     window,
@@ -153,6 +196,19 @@ function userFramePlan(
         pl.col('value').sort().sum().alias(`__sum_${index}`),
       ],
     })),
+    preExposureEvents: lookbacks.map((lookback, index) => {
+      const [days, ...type] = lookback.split(':');
+      const exposed = pl.col('__exposed_at').cast(pl.Int64);
+      const at = pl.col('timestamp').cast(pl.Int64);
+      return {
+        isEventType: pl.col('event_type').eq(pl.lit(type.join(':'))),
+        inLookback: at.gtEq(exposed.minus(Number(days) * dayMicros)).and(at.lt(exposed)),
+        facts: [
+          pl.len().cast(pl.Float64).alias(`__pre_count_${index}`),
+          pl.col('value').sort().sum().alias(`__pre_sum_${index}`),
+        ],
+      };
+    }),
     afterExposure: pl.col('timestamp').gtEq(pl.col('__exposed_at')),
     output: [
       pl.col('user_id'),
@@ -161,22 +217,32 @@ function userFramePlan(
       ...attributes.map((name) =>
         pl.col(name).fillNull(pl.lit(MISSING_LEVEL)).alias(`${attributePrefix}${name}`),
       ),
-      ...metrics.map((metric) => {
-        const index = eventTypes.indexOf(metric.eventType);
-        const count = pl.col(`__count_${index}`).fillNull(0);
-        const expression =
-          metric.aggregate === 'any'
-            ? count.gt(0).cast(pl.Float64)
-            : metric.aggregate === 'count'
-              ? count
-              : pl.col(`__sum_${index}`).fillNull(0);
-        return expression.alias(`${metricPrefix}${metric.name}`);
+      ...metrics.map((metric) => aggregated(metric).alias(`${metricPrefix}${metric.name}`)),
+      ...ratios.flatMap((ratio) => [
+        aggregated(ratio.numerator).alias(`${numeratorPrefix}${ratio.name}`),
+        aggregated(ratio.denominator).alias(`${denominatorPrefix}${ratio.name}`),
+      ]),
+      ...covariates.map(({ metric, days }) => {
+        const index = lookbacks.indexOf(`${days}:${metric.eventType}`);
+        return aggregateOf(metric.aggregate, `__pre_count_${index}`, `__pre_sum_${index}`).alias(
+          `${covariatePrefix}${metric.name}`,
+        );
       }),
     ],
   };
   if (plans.size > 100) plans.clear();
   plans.set(key, plan);
   return plan;
+}
+
+/** A per-user aggregate of counted events (0 for a user without any): any, count or sum. */
+function aggregateOf(aggregate: MetricSpec['aggregate'], count: string, sum: string): pl.Expr {
+  const events = pl.col(count).fillNull(0);
+  return aggregate === 'any'
+    ? events.gt(0).cast(pl.Float64)
+    : aggregate === 'count'
+      ? events
+      : pl.col(sum).fillNull(0);
 }
 
 /**
@@ -235,7 +301,7 @@ export function toUserTable(
 }
 
 /** A numeric column as a Float64Array, nulls (exposure times of unit tables) as NaN. */
-function float64Column(series: pl.Series): Float64Array {
+export function float64Column(series: pl.Series): Float64Array {
   const numbers = series.cast(pl.Float64);
   if (numbers.nullCount() === 0)
     return Float64Array.from(numbers.toTypedArray() as ArrayLike<number>);

@@ -28,4 +28,13 @@ export const definitionMessages = {
   startBeforeEnd: 'start_at must be before end_at',
   alphaRange: 'alpha must be greater than 0 and less than 1',
   configObject: 'config must be a JSON object',
+  percentileRange: 'a percentile must be between 0 and 100',
+  winsorizeOrder: 'winsorize.lower must not be above winsorize.upper',
+  winsorizeContinuous: 'winsorize applies to continuous metrics only',
+  lookbackPositive: 'cuped_lookback_days must be greater than 0',
+  cupedRatio: 'cuped applies to binomial and continuous metrics, not to ratios',
+  cupedSettingWithoutCuped: (field: string) => `${field} needs cuped: true`,
+  ratioParts: (part: string) => `a ratio metric needs a ${part}: {event_type, aggregate}`,
+  notARatio: (part: string) => `${part} belongs to ratio metrics only (type: ratio)`,
+  segmentTwice: (name: string) => `segment "${name}" is named twice`,
 } as const;

@@ -2,7 +2,10 @@
  * The rules relating a definition's fields, each reported at the path of the field at fault:
  * unique variant keys, exactly one control (flagged, or the variant keyed `control`), weights
  * given to every variant or none and summing to 1 or to 100 (within 1e-6), unique metric
- * names, a primary metric and guardrail metrics among the metrics, start before end. They run
+ * names, a primary metric and guardrail metrics among the metrics, start before end; a ratio
+ * metric's numerator and denominator (and only a ratio's), winsorizing of continuous metrics
+ * with lower <= upper, CUPED's lookback and covariate only with `cuped: true`, segments named
+ * once. They run
  * after the fields' own checks and may see a value those checks flagged, so they read it
  * defensively.
  */
@@ -19,11 +22,23 @@ interface RuleInput {
     readonly weight?: number | undefined;
     readonly control: boolean;
   }[];
-  readonly metrics?: readonly { readonly name: string }[];
+  readonly metrics?: readonly RuleMetric[];
+  readonly segments?: readonly string[] | undefined;
   readonly primary_metric?: string | undefined;
   readonly guardrail_metrics?: readonly string[];
   readonly start_at?: string | undefined;
   readonly end_at?: string | undefined;
+}
+
+interface RuleMetric {
+  readonly name: string;
+  readonly type?: string;
+  readonly numerator?: unknown;
+  readonly denominator?: unknown;
+  readonly winsorize?: { readonly lower?: number; readonly upper?: number } | undefined;
+  readonly cuped?: boolean | undefined;
+  readonly cuped_lookback_days?: number | undefined;
+  readonly covariate?: string | undefined;
 }
 
 type Issue = { readonly message: string; readonly path: (string | number)[] };
@@ -39,7 +54,13 @@ export function definitionRules(definition: RuleInput, ctx: z.RefinementCtx): vo
 }
 
 function brokenRules(d: RuleInput): Issue[] {
-  return [...variantRules(d.variants), ...metricRules(d), ...windowRules(d)];
+  return [
+    ...variantRules(d.variants),
+    ...metricRules(d),
+    ...(d.metrics ?? []).flatMap(metricSettingRules),
+    ...segmentRules(d.segments),
+    ...windowRules(d),
+  ];
 }
 
 function variantRules(variants: RuleInput['variants']): Issue[] {
@@ -106,4 +127,44 @@ function windowRules(d: RuleInput): Issue[] {
   return Date.parse(d.start_at) < Date.parse(d.end_at)
     ? []
     : [{ message: messages.startBeforeEnd, path: ['end_at'] }];
+}
+
+/** A metric's own settings: ratio parts only on ratios, winsorize on continuous, CUPED's fields. */
+function metricSettingRules(metric: RuleMetric, index: number): Issue[] {
+  const issues: Issue[] = [];
+  const at = (...path: (string | number)[]) => ['metrics', index, ...path];
+  if (metric.type === 'ratio') {
+    for (const part of ['numerator', 'denominator'] as const) {
+      if (metric[part] === undefined)
+        issues.push({ message: messages.ratioParts(part), path: at(part) });
+    }
+    if (metric.cuped === true) issues.push({ message: messages.cupedRatio, path: at('cuped') });
+  } else {
+    for (const part of ['numerator', 'denominator'] as const) {
+      if (metric[part] !== undefined)
+        issues.push({ message: messages.notARatio(part), path: at(part) });
+    }
+  }
+  if (metric.winsorize !== undefined) {
+    if (metric.type !== 'continuous') {
+      issues.push({ message: messages.winsorizeContinuous, path: at('winsorize') });
+    } else if ((metric.winsorize.lower ?? 0) > (metric.winsorize.upper ?? 100)) {
+      issues.push({ message: messages.winsorizeOrder, path: at('winsorize', 'lower') });
+    }
+  }
+  if (metric.cuped !== true) {
+    for (const field of ['cuped_lookback_days', 'covariate'] as const) {
+      if (metric[field] !== undefined)
+        issues.push({ message: messages.cupedSettingWithoutCuped(field), path: at(field) });
+    }
+  }
+  return issues;
+}
+
+function segmentRules(segments: readonly string[] | undefined): Issue[] {
+  return (segments ?? []).flatMap((name, index, all) =>
+    all.indexOf(name) === index
+      ? []
+      : [{ message: messages.segmentTwice(name), path: ['segments', index] }],
+  );
 }

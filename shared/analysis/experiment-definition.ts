@@ -30,12 +30,41 @@ export const experimentStatuses = ['draft', 'running', 'paused', 'completed', 'a
 /** A lifecycle status. */
 export type ExperimentStatus = (typeof experimentStatuses)[number];
 
+const aggregates = ['any', 'count', 'sum'] as const;
+
+/** A part of a ratio metric: the per-user aggregate of one event type after exposure. */
+const ratioPartSchema = z
+  .object({
+    event_type: z.string().min(1),
+    aggregate: z.enum(aggregates).default('sum'),
+  })
+  .strict();
+
+const percentile = z.number().min(0, messages.percentileRange).max(100, messages.percentileRange);
+
 const metricSchema = z
   .object({
     name: z.string().min(1).max(100),
-    type: z.enum(['binomial', 'continuous']),
+    type: z.enum(['binomial', 'continuous', 'ratio']),
     event_type: z.string().min(1).default(defaultPurchaseEvent),
-    aggregate: z.enum(['any', 'count', 'sum']).optional(),
+    aggregate: z.enum(aggregates).optional(),
+    /** Ratio metrics: sum(numerator) / sum(denominator) over the users of an arm. */
+    numerator: ratioPartSchema.optional(),
+    denominator: ratioPartSchema.optional(),
+    /** Continuous metrics: cap per-user values at percentiles of all arms' values pooled. */
+    winsorize: z
+      .object({ lower: percentile.default(0), upper: percentile.default(100) })
+      .strict()
+      .optional(),
+    /** CUPED with the same metric before exposure (or a unit table's `covariate` column). */
+    cuped: z.boolean().optional(),
+    cuped_lookback_days: z.number().positive(messages.lookbackPositive).optional(),
+    covariate: z.string().min(1).optional(),
+    /** A guardrail: which direction of change is harm. */
+    guardrail: z
+      .object({ bad: z.enum(['increase', 'decrease']) })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -89,6 +118,10 @@ export const experimentDefinitionFields = z
     /** Names of metrics whose harm is watched. */
     guardrail_metrics: z.array(z.string().min(1)).optional(),
     alpha: z.number().gt(0, messages.alphaRange).lt(1, messages.alphaRange).default(0.05),
+    /** Attributes whose levels every metric is broken down by. */
+    segments: z.array(z.string().min(1)).optional(),
+    /** The correction across the levels of all segments of one metric and one treatment. */
+    segment_correction: z.enum(['bh', 'holm', 'bonferroni', 'none']).optional(),
     unit_table: unitTableSchema.optional(),
   })
   .strict();
@@ -165,7 +198,8 @@ export function parseExperimentDefinition(text: string, label: string): Experime
 }
 
 /**
- * The metrics of a definition, defaults filled in (binomial: any; continuous: sum of value).
+ * The per-user value metrics of a definition (binomial and continuous; ratios are in
+ * metric-settings.ts), defaults filled in (binomial: any; continuous: sum of value).
  * @param definition - the definition, or undefined
  * @returns the metric specs
  * @example metricSpecs(undefined)[0].name // 'conversion'
@@ -174,12 +208,18 @@ export function metricSpecs(
   definition: Pick<ExperimentDefinition, 'metrics'> | undefined,
 ): readonly MetricSpec[] {
   if (definition?.metrics === undefined) return defaultMetrics;
-  return definition.metrics.map((metric) => ({
-    name: metric.name,
-    type: metric.type,
-    eventType: metric.event_type,
-    aggregate: metric.aggregate ?? (metric.type === 'binomial' ? 'any' : 'sum'),
-  }));
+  return definition.metrics.flatMap((metric) =>
+    metric.type === 'ratio'
+      ? []
+      : [
+          {
+            name: metric.name,
+            type: metric.type,
+            eventType: metric.event_type,
+            aggregate: metric.aggregate ?? (metric.type === 'binomial' ? 'any' : 'sum'),
+          },
+        ],
+  );
 }
 
 /**

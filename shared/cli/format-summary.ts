@@ -44,7 +44,25 @@ function experimentLines(experiment: ExperimentResult): string[] {
         ', ',
       )}; p = ${pValue(experiment.srm.p_value)}${experiment.srm.flagged ? '  ** SAMPLE RATIO MISMATCH: do not trust these results **' : ''}`,
   ];
+  for (const metric of experiment.metrics) {
+    for (const c of metric.comparisons.filter((c) => c.guardrail_harmed === true)) {
+      lines.push(
+        `  ** GUARDRAIL HARMED: ${c.variant} moved ${metric.name} ${percent(c.relative_lift)} (adj. p = ${pValue(c.p_value_adjusted)}) **`,
+      );
+    }
+  }
   for (const metric of experiment.metrics) lines.push('', ...metricTable(metric));
+  if (experiment.allocation !== null) {
+    lines.push(
+      '',
+      `  P(best) on ${experiment.allocation.metric} and recommended weights (floor ${percent(experiment.allocation.floor, false)}): ${experiment.allocation.arms
+        .map(
+          (arm) =>
+            `${arm.variant} ${percent(arm.probability_best, false)} -> ${percent(arm.weight, false)}`,
+        )
+        .join('; ')}`,
+    );
+  }
   for (const model of experiment.models) {
     const effects = model.treatment_effects
       .map(
@@ -67,7 +85,7 @@ function metricTable(metric: MetricResult): string[] {
   const header = [
     'variant',
     'users',
-    `mean [${metric.type === 'binomial' ? 'Wilson' : 't'} CI]`,
+    `mean [${metric.type === 'binomial' ? 'Wilson' : metric.type === 'ratio' ? 'z' : 't'} CI]`,
     'lift [CI]',
     'p-value',
     'adj. p',
@@ -94,7 +112,14 @@ function metricTable(metric: MetricResult): string[] {
   );
   const render = (cells: readonly string[]) =>
     `    ${cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ')}`;
-  return [`  ${metric.name} (${metric.type})`, render(header), ...rows.map(render)];
+  const cuped = metric.comparisons.flatMap((c) =>
+    c.cuped === null
+      ? []
+      : [
+          `    CUPED ${c.variant}: ${signed(c.cuped.difference)} [${fixed(c.cuped.difference_ci[0])}, ${fixed(c.cuped.difference_ci[1])}], p = ${pValue(c.cuped.p_value)}, variance removed ${percent(c.cuped.variance_reduction, false)} (plain ${signed(c.difference)} [${fixed(c.difference_ci[0])}, ${fixed(c.difference_ci[1])}])`,
+        ],
+  );
+  return [`  ${metric.name} (${metric.type})`, render(header), ...rows.map(render), ...cuped];
 }
 
 function count(n: number): string {

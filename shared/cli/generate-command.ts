@@ -1,6 +1,6 @@
 /**
  * `abtest generate --users N --seed S [--effect conversion=0.1] [--effect order_value=0.05]
- * [--experiment ID] [--variants a,b] [--clean] [--truth FILE] -o FILE`: writes a realistic
+ * [--experiment ID] [--variants a,b] [--clean] [--history] [--truth FILE] -o FILE`: writes a realistic
  * events file (CSV or NDJSON by extension) with known true effects. With `--unit-table`, a
  * unit-level table (one row per player) instead.
  */
@@ -33,6 +33,7 @@ export async function generateCommand(args: readonly string[]): Promise<number> 
         experiment: { type: 'string' },
         variants: { type: 'string' },
         clean: { type: 'boolean', default: false },
+        history: { type: 'boolean', default: false },
         'unit-table': { type: 'boolean', default: false },
         truth: { type: 'string' },
         output: { type: 'string', short: 'o' },
@@ -76,6 +77,7 @@ export async function generateCommand(args: readonly string[]): Promise<number> 
     users,
     seed,
     mess: !values.clean,
+    history: values.history,
     ...(values.experiment === undefined ? {} : { experimentId: values.experiment }),
     ...(values.variants === undefined ? {} : { variants: values.variants.split(',') }),
     ...(effects.has('conversion') ? { conversionLift: effects.get('conversion') } : {}),

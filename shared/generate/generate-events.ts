@@ -20,6 +20,12 @@ export interface GeneratorOptions {
   readonly orderValueLift?: number;
   /** Add the real-world mess (default true). */
   readonly mess?: boolean;
+  /**
+   * Give every user a spending propensity (lognormal, mean 1) that drives both their purchases in
+   * the 14 days before exposure and their conversion and number of orders after it, so a CUPED
+   * covariate has something to explain (default false: the output is unchanged).
+   */
+  readonly history?: boolean;
 }
 
 /** The columns of a generated file, in order. */
@@ -113,6 +119,7 @@ export function* generateEvents(
     const geo = random.pick(geos);
     const page = random.pick(pages);
     const exposedAt = start + random.next() * days * 24 * hour;
+    const propensity = options.history === true ? Math.exp(1.2 * random.normal() - 0.72) : 1;
     const rows: (readonly [number, string, number | null, string, boolean])[] = [];
     const add = (
       time: number,
@@ -125,6 +132,13 @@ export function* generateEvents(
     if (mess && random.chance(0.3)) add(exposedAt - random.next() * 2 * hour, 'page_view');
     if (mess && random.chance(0.01))
       add(exposedAt - random.next() * hour, 'purchase', orderValue(random, device, false, 0));
+    if (options.history === true) {
+      const earlier = random.poisson(1.5 * propensity);
+      for (let i = 0; i < earlier; i += 1) {
+        const when = exposedAt - (0.5 + random.next() * 13) * 24 * hour;
+        add(when, 'purchase', orderValue(random, device, false, 0));
+      }
+    }
     add(exposedAt, 'exposure');
     if (random.chance(0.05)) add(exposedAt + random.next() * 48 * hour, 'exposure');
     const excluded = mess && variants.length > 1 && random.chance(0.003);
@@ -137,6 +151,7 @@ export function* generateEvents(
     const rate = Math.min(
       0.95,
       0.06 *
+        propensity *
         (deviceRate[device] ?? 1) *
         (channelRate[channel] ?? 1) *
         (treated ? 1 + (options.conversionLift ?? 0.1) : 1),
@@ -146,7 +161,8 @@ export function* generateEvents(
     let converted = false;
     let revenue = 0;
     if (random.chance(rate)) {
-      const purchases = random.chance(0.15) ? 2 : 1;
+      const purchases =
+        options.history === true ? 1 + random.poisson(propensity) : random.chance(0.15) ? 2 : 1;
       for (let i = 0; i < purchases; i += 1) {
         const value = orderValue(random, device, treated, options.orderValueLift ?? 0);
         add(exposedAt + (0.1 + random.next() * 96) * hour, 'purchase', value);

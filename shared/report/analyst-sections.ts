@@ -5,6 +5,7 @@
 import { drawAppendix } from './appendix-section.ts';
 import { drawCumulativeChart } from './cumulative-chart.ts';
 import { drawDataQualitySection } from './data-quality-section.ts';
+import { drawAllocation, drawDecisionTables } from './decision-tables.ts';
 import { drawMetricTables } from './metric-tables.ts';
 import { drawModelSection } from './model-section.ts';
 import { oneLine } from './pdf-safe-text.ts';
@@ -24,7 +25,16 @@ export function drawAnalystSections(canvas: ReportCanvas, input: ReportInput): v
   canvas.newPage();
   canvas.heading('Metrics', 1);
   if (experiment.metrics.length === 0) canvas.paragraph('The analysis holds no metrics.');
-  for (const metric of experiment.metrics) drawMetricTables(canvas, metric, experiment.alpha);
+  // Guardrails first: a harmed guardrail is what a reader must see before any win.
+  const guardrailsFirst = [
+    ...experiment.metrics.filter((m) => m.guardrail !== null),
+    ...experiment.metrics.filter((m) => m.guardrail === null),
+  ];
+  for (const metric of guardrailsFirst) {
+    drawMetricTables(canvas, metric, experiment.alpha);
+    drawDecisionTables(canvas, metric, confidenceLabel(experiment.alpha));
+  }
+  drawAllocation(canvas, experiment);
   drawCumulativeSection(canvas, input);
   drawModelSection(canvas, input);
   drawDataQualitySection(canvas, input);

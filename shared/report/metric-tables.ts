@@ -25,6 +25,7 @@ const testNames: Readonly<Record<NonNullable<Comparison['test']>, string>> = {
   chi_square: 'Chi-square',
   fisher_exact: 'Fisher exact',
   welch_t: 'Welch t',
+  delta_method_z: 'Delta-method z',
 };
 
 /**
@@ -38,7 +39,7 @@ export function drawMetricTables(canvas: ReportCanvas, metric: MetricResult, alp
   const level = confidenceLabel(alpha);
   const binomial = metric.type === 'binomial';
   canvas.heading(
-    `${oneLine(metric.name)} (${binomial ? 'binomial: share of users converting' : 'continuous: mean per user'})`,
+    `${oneLine(metric.name)} (${binomial ? 'binomial: share of users converting' : metric.type === 'ratio' ? 'ratio: sum of numerator over sum of denominator' : 'continuous: mean per user'})`,
     2,
     90,
   );
@@ -73,7 +74,11 @@ export function drawMetricTables(canvas: ReportCanvas, metric: MetricResult, alp
   // Keep the comparison table, its note and the forest plot on one page when they fit on one.
   const rows = metric.comparisons.length;
   canvas.ensureSpace(Math.min(40 + rows * 40 + 14 + rows * 20 + 56, canvas.bottom - canvas.top));
-  const extraHeader = binomial ? 'Bayesian:\nP(beat control)' : "Cohen's d,\nMann-Whitney U";
+  const extraHeader = binomial
+    ? 'Bayesian:\nP(beat control)'
+    : metric.type === 'ratio'
+      ? 'Normal approx.:\nP(beat control)'
+      : "Cohen's d,\nMann-Whitney U";
   drawTable(canvas, {
     columns: [
       { header: 'Treatment\nvs control', width: 92 },
@@ -128,7 +133,7 @@ function comparisonRow(metric: MetricResult, c: Comparison): TableCell[] {
         ? [`X2 = ${formatNumber(c.statistic)}`]
         : [];
   const extra =
-    metric.type === 'binomial'
+    metric.type === 'binomial' || metric.type === 'ratio'
       ? c.bayesian === null
         ? ['n/a']
         : [

@@ -1,8 +1,9 @@
 /**
  * The analyst's CSV: a comment row naming the version and the fingerprint, then one row per
  * (metric, variant) holding every field of the variant summary and, for treatments, of its
- * comparison with the control. Written with the project's CSV writer, so variant names that
- * look like formulas are neutralised and numbers stay numbers.
+ * comparison with the control, then the decision columns (a ratio's sums, the winsorizing caps,
+ * the guardrail and its harm, the CUPED estimate). Written with the project's CSV writer, so
+ * variant names that look like formulas are neutralised and numbers stay numbers.
  */
 import { csvCell, csvText, type CsvCell } from '../csv/csv-text.ts';
 import type {
@@ -42,9 +43,22 @@ export const REPORT_CSV_COLUMNS = [
   'mann_whitney_p_value',
   'prob_beat_control',
   'expected_loss',
+  'numerator_sum',
+  'denominator_sum',
+  'winsorize_lower_cap',
+  'winsorize_upper_cap',
+  'guardrail_bad',
+  'guardrail_harmed',
+  'cuped_theta',
+  'cuped_difference',
+  'cuped_difference_ci_low',
+  'cuped_difference_ci_high',
+  'cuped_p_value',
+  'cuped_variance_reduction',
 ] as const;
 
 const emptyComparison: readonly CsvCell[] = Array.from({ length: 18 }, () => null);
+const emptyCuped: readonly CsvCell[] = Array.from({ length: 6 }, () => null);
 
 /**
  * The CSV's first row: `#` and space-separated `key=value` pairs, one cell without commas or
@@ -92,6 +106,13 @@ export function reportCsv(experiment: ExperimentResult): string {
         metric.type,
         ...variantCells(variant),
         ...(comparison === undefined ? emptyComparison : comparisonCells(comparison)),
+        variant.numerator_sum ?? null,
+        variant.denominator_sum ?? null,
+        metric.winsorize?.lower_cap ?? null,
+        metric.winsorize?.upper_cap ?? null,
+        metric.guardrail?.bad ?? null,
+        comparison?.guardrail_harmed ?? null,
+        ...(comparison?.cuped == null ? emptyCuped : cupedCells(comparison.cuped)),
       ]);
     }
   }
@@ -99,6 +120,17 @@ export function reportCsv(experiment: ExperimentResult): string {
   return experiment.provenance === null
     ? table
     : `${provenanceComment(experiment.analysis_id, experiment.provenance)}\r\n${table}`;
+}
+
+function cupedCells(c: NonNullable<Comparison['cuped']>): CsvCell[] {
+  return [
+    c.theta,
+    c.difference,
+    c.difference_ci[0],
+    c.difference_ci[1],
+    c.p_value,
+    c.variance_reduction,
+  ];
 }
 
 function variantCells(v: VariantSummary): CsvCell[] {

@@ -23,6 +23,8 @@ export interface Verdict {
   readonly sentences: readonly string[];
   /** One line per other metric. */
   readonly otherMetrics: readonly string[];
+  /** One sentence per harmed guardrail and treatment; they also lead `sentences`. */
+  readonly guardrails: readonly string[];
 }
 
 /** With more treatments than this, only significant ones get a sentence of their own. */
@@ -52,6 +54,52 @@ export function primaryMetricOf(
  * @example reportVerdict(experiment, 'conversion').headline // 'No significant difference in conversion'
  */
 export function reportVerdict(experiment: ExperimentResult, primaryMetric: string | null): Verdict {
+  const outcome = outcomeVerdict(experiment, primaryMetric);
+  const guardrails = guardrailSentences(experiment);
+  if (guardrails.length === 0) return { ...outcome, guardrails };
+  const harmed = joinWords([
+    ...new Set(
+      experiment.metrics.filter((m) => m.guardrail?.harmed === true).map((m) => shortName(m.name)),
+    ),
+  ]);
+  return {
+    ...outcome,
+    tone:
+      outcome.tone === 'positive'
+        ? 'mixed'
+        : outcome.tone === 'neutral'
+          ? 'negative'
+          : outcome.tone,
+    headline: `Guardrail harmed (${harmed}). ${outcome.headline}`,
+    sentences: [...guardrails, ...outcome.sentences],
+    guardrails,
+  };
+}
+
+/**
+ * A sentence per treatment that harmed a guardrail: its change went the bad way and is
+ * significant after the family's adjustment.
+ * @param experiment - the experiment result
+ * @returns the sentences, in metric and treatment order
+ * @example guardrailSentences(experiment)[0] // 'Guardrail harmed: treatment raised refunds ...'
+ */
+export function guardrailSentences(experiment: ExperimentResult): string[] {
+  return experiment.metrics.flatMap((metric) =>
+    metric.comparisons
+      .filter((c) => c.guardrail_harmed === true)
+      .map(
+        (c) =>
+          `Guardrail harmed: ${shortName(c.variant)} ${(c.difference ?? 0) > 0 ? 'raised' : 'lowered'} ` +
+          `${shortName(metric.name)} (${liftPhrase(metric, c, experiment.alpha)}; adjusted p-value ` +
+          `${formatPValue(c.p_value_adjusted)}), the direction this guardrail forbids.`,
+      ),
+  );
+}
+
+function outcomeVerdict(
+  experiment: ExperimentResult,
+  primaryMetric: string | null,
+): Omit<Verdict, 'guardrails'> {
   const metric = primaryMetricOf(experiment, primaryMetric);
   if (metric === undefined) {
     return {

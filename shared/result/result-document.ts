@@ -38,13 +38,26 @@ export const variantSummarySchema = z.object({
   sd: nullableNumber,
   ci_low: nullableNumber,
   ci_high: nullableNumber,
+  /** Ratio metrics only: the sums over the arm's users (`mean` is their ratio). */
+  numerator_sum: finite.optional(),
+  denominator_sum: finite.optional(),
 });
 export type VariantSummary = z.infer<typeof variantSummarySchema>;
+
+/** CUPED beside the plain estimate: Welch on the adjusted values (not in the BH family). */
+export const cupedEstimateSchema = z.object({
+  theta: finite,
+  difference: nullableNumber,
+  difference_ci: interval,
+  p_value: nullableNumber,
+  variance_reduction: nullableNumber,
+});
+export type CupedEstimate = z.infer<typeof cupedEstimateSchema>;
 
 export const comparisonSchema = z.object({
   variant: z.string(),
   control: z.string(),
-  test: z.enum(['chi_square', 'fisher_exact', 'welch_t']).nullable(),
+  test: z.enum(['chi_square', 'fisher_exact', 'welch_t', 'delta_method_z']).nullable(),
   statistic: nullableNumber,
   p_value: nullableNumber,
   p_value_adjusted: nullableNumber,
@@ -57,14 +70,86 @@ export const comparisonSchema = z.object({
   cohens_d: nullableNumber,
   mann_whitney: z.object({ u: finite, p_value: nullableNumber }).nullable(),
   bayesian: z.object({ prob_beat_control: finite, expected_loss: finite }).nullable(),
+  /** The CUPED estimate beside this plain one; null without `cuped: true`. */
+  cuped: cupedEstimateSchema.nullable().default(null),
+  /**
+   * A guardrail metric's treatment is harmed when its adjusted p-value is below alpha and the
+   * difference lies on the bad side; null for metrics that are not guardrails.
+   */
+  guardrail_harmed: z.boolean().nullable().default(null),
 });
 export type Comparison = z.infer<typeof comparisonSchema>;
 
+/** A level of a segment attribute (levels below 30 users in an arm pooled into `other`). */
+export const segmentLevelSchema = z.object({
+  attribute: z.string(),
+  level: z.string(),
+  variants: z.array(
+    z.object({ variant: z.string(), users: z.number().int(), mean: nullableNumber }),
+  ),
+  comparisons: z.array(
+    z.object({
+      variant: z.string(),
+      difference: nullableNumber,
+      relative_lift: nullableNumber,
+      p_value: nullableNumber,
+      p_value_adjusted: nullableNumber,
+    }),
+  ),
+});
+export type SegmentLevel = z.infer<typeof segmentLevelSchema>;
+
+/** Cochran's Q over a segment's levels for one treatment. */
+export const heterogeneitySchema = z.object({
+  attribute: z.string(),
+  variant: z.string(),
+  q: nullableNumber,
+  df: z.number().int(),
+  p_value: nullableNumber,
+  i_squared: nullableNumber,
+});
+export type HeterogeneityResult = z.infer<typeof heterogeneitySchema>;
+
+const decompositionPartSchema = z.object({
+  control: nullableNumber,
+  treatment: nullableNumber,
+  relative_lift: nullableNumber,
+  relative_lift_ci: interval,
+});
+
+/** Revenue per user = conversion rate x revenue per buyer, per treatment. */
+export const revenueDecompositionSchema = z.object({
+  variant: z.string(),
+  revenue_per_user: decompositionPartSchema,
+  conversion_rate: decompositionPartSchema,
+  revenue_per_buyer: decompositionPartSchema,
+});
+export type RevenueDecomposition = z.infer<typeof revenueDecompositionSchema>;
+
 export const metricResultSchema = z.object({
   name: z.string(),
-  type: z.enum(['binomial', 'continuous']),
+  type: z.enum(['binomial', 'continuous', 'ratio']),
   variants: z.array(variantSummarySchema),
   comparisons: z.array(comparisonSchema),
+  /** The percentiles asked for and the caps they gave; null without winsorizing. */
+  winsorize: z
+    .object({
+      lower: finite,
+      upper: finite,
+      lower_cap: nullableNumber,
+      upper_cap: nullableNumber,
+    })
+    .nullable()
+    .default(null),
+  /** A guardrail's harmful direction and whether any treatment harmed it; null otherwise. */
+  guardrail: z
+    .object({ bad: z.enum(['increase', 'decrease']), harmed: z.boolean() })
+    .nullable()
+    .default(null),
+  segments: z.array(segmentLevelSchema).default([]),
+  heterogeneity: z.array(heterogeneitySchema).default([]),
+  /** The `revenue` metric only: which factor of revenue per user moved. */
+  decomposition: z.array(revenueDecompositionSchema).nullable().default(null),
 });
 export type MetricResult = z.infer<typeof metricResultSchema>;
 
@@ -93,6 +178,13 @@ export const modelResultSchema = z.object({
   flags: z.array(z.string()),
 });
 export type ModelResult = z.infer<typeof modelResultSchema>;
+
+export const allocationSchema = z.object({
+  metric: z.string(),
+  floor: finite,
+  arms: z.array(z.object({ variant: z.string(), probability_best: finite, weight: finite })),
+});
+export type Allocation = z.infer<typeof allocationSchema>;
 
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex digits');
 
@@ -153,6 +245,11 @@ export const experimentResultSchema = z.object({
     expected_share: z.record(z.string(), finite),
   }),
   metrics: z.array(metricResultSchema),
+  /**
+   * Experiments with more than one treatment: each arm's probability of being best on the
+   * primary metric and the Thompson-sampling weights recommended for new traffic.
+   */
+  allocation: allocationSchema.nullable().default(null),
   models: z.array(modelResultSchema),
   report: z.object({ pdf: z.string(), csv: z.string() }).nullable(),
   // Null only in analyses stored before provenance existed.

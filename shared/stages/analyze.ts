@@ -13,6 +13,7 @@ import { enqueueMessage } from '../adapters/event-bus/outbox.ts';
 import { buildUserFrame, readUnitFrames, toUserTable } from '../analysis/build-user-table.ts';
 import { cumulativeLift } from '../analysis/cumulative-lift.ts';
 import { metricSpecs, planVariants } from '../analysis/experiment-definition.ts';
+import { analysisOptions } from '../analysis/metric-columns.ts';
 import { summarizeExperiment } from '../analysis/summarize-experiment.ts';
 import { ValidationError } from '../errors/errors.ts';
 import { topics } from '../messages/topics.ts';
@@ -116,7 +117,16 @@ export async function analyzeExperiment(
   const { table, exposedAt } = toUserTable(users.frame, metrics);
   const plan = planVariants(definition, table.variant.levels, unitTable?.control ?? undefined);
   const alpha = analysisAlpha(experiment.definition);
-  const statistics = summarizeExperiment(table, plan, alpha);
+  const statistics = summarizeExperiment(
+    table,
+    plan,
+    alpha,
+    analysisOptions(
+      users.frame,
+      definition,
+      metrics.map((metric) => metric.name),
+    ),
+  );
   const computedAt = new Date().toISOString();
   const document: ExperimentResult = {
     experiment_id: experimentId,
@@ -130,6 +140,7 @@ export async function analyzeExperiment(
     },
     srm: statistics.srm,
     metrics: statistics.metrics,
+    allocation: statistics.allocation,
     models: [],
     report: null,
     provenance: analysisProvenance(experiment, inputs, computedAt),

@@ -9,7 +9,7 @@ import type { MeanMoments } from './mean-moments.ts';
 /** What `compareBinomial` and `compareContinuous` return. */
 export type ArmComparison = Omit<
   Comparison,
-  'variant' | 'control' | 'p_value_adjusted' | 'significant'
+  'variant' | 'control' | 'p_value_adjusted' | 'significant' | 'cuped' | 'guardrail_harmed'
 >;
 
 /**

@@ -166,6 +166,7 @@ export { holm, bonferroni, adjustPValues, type PValueCorrection } from './p-valu
 export { cochranHeterogeneity, type Heterogeneity } from './heterogeneity.ts';
 export { probabilityBest, probabilityBestOfPosteriors } from './probability-best.ts';
 export { thompsonAllocation, THOMPSON_FLOOR } from './thompson-allocation.ts';
+export { normalProbabilityBest, type NormalArm } from './normal-probability-best.ts';
 export { normalBeatControl } from './normal-beat-control.ts';
 
 export {

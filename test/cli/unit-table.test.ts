@@ -3,9 +3,10 @@
  * (datasets/units-sample.csv): the counts against the generator's tally, a model per metric,
  * and the flags that pick metrics, unit column and experiment.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { sampleCovariance, sampleVariance } from 'simple-statistics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resultDocumentSchema, type ResultDocument } from '../../shared/result/result-document.ts';
 import { runAbtest } from '../support/abtest-cli.ts';
@@ -94,6 +95,38 @@ describe('abtest run --unit-table', () => {
     expect(experiment?.models[0]?.coefficients.map((c) => c.term)).toContain(
       'sum_gamerounds[other]',
     );
+  });
+
+  it('adjusts by the column a definition names in covariate (CUPED for unit tables)', async () => {
+    const rows = Array.from({ length: 120 }, (_, i) => {
+      const pre = (i * 13) % 40;
+      return { id: `p${i}`, version: i % 2 === 0 ? 'a' : 'b', pre, spend: pre + ((i * 7) % 5) };
+    });
+    const file = path.join(dir, 'spend-units.csv');
+    await writeFile(
+      file,
+      `player,version,pre_spend,spend\n${rows.map((r) => `${r.id},${r.version},${r.pre},${r.spend}`).join('\n')}\n`,
+    );
+    const definition = path.join(dir, 'spend-units.yaml');
+    await writeFile(
+      definition,
+      [
+        'id: spend-units',
+        'unit_table: { variant_column: version, control: a, unit_column: player, metrics: [{ name: spend, type: continuous }] }',
+        'metrics: [{ name: spend, type: continuous, cuped: true, covariate: pre_spend }]',
+      ].join('\n'),
+    );
+    const result = await abtest(['run', file, '--definition', definition, '--json']);
+    expect(result.code).toBe(0);
+    const [experiment] = resultDocumentSchema.parse(JSON.parse(result.stdout)).experiments;
+    const cuped = experiment?.metrics.find((m) => m.name === 'spend')?.comparisons[0]?.cuped;
+    const theta =
+      sampleCovariance(
+        rows.map((r) => r.pre),
+        rows.map((r) => r.spend),
+      ) / sampleVariance(rows.map((r) => r.pre));
+    expect(cuped?.theta).toBeCloseTo(theta, 10);
+    expect(cuped?.variance_reduction).toBeGreaterThan(0.5);
   });
 
   it('explains bad usage', async () => {

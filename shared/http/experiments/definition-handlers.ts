@@ -10,6 +10,7 @@ import { parseExperimentDefinition } from '../../analysis/experiment-definition.
 import { ValidationError } from '../../errors/errors.ts';
 import { auditEntries } from '../../store/audit-records.ts';
 import type { ChangeActor } from '../../store/audit-records.ts';
+import { applyAllocation } from '../../stages/allocation-change.ts';
 import {
   applyDefinitionFile,
   changeStatus,
@@ -18,7 +19,11 @@ import {
 } from '../../stages/experiment-changes.ts';
 import { sendJson } from '../http-json.ts';
 import type { RouteContext } from '../route.ts';
-import { parseBody, statusChangeSchema } from '../results/experiment-api-schemas.ts';
+import {
+  allocationChangeSchema,
+  parseBody,
+  statusChangeSchema,
+} from '../results/experiment-api-schemas.ts';
 import { experimentPath, requestedExperiment } from '../results/experiment-context.ts';
 import { experimentView } from '../results/experiment-view.ts';
 import { isoTime } from '../results/iso-time.ts';
@@ -88,6 +93,20 @@ export async function putStatus(context: RouteContext): Promise<void> {
     experiment_id: experimentId,
     status: moved.status,
   });
+  await answerExperiment(context, experimentId, 200);
+}
+
+/**
+ * `POST /v1/experiments/{experiment_id}/allocation` `{"reason"}`: applies the latest analysis's
+ * Thompson-sampling weights to the variants.
+ * @param context - the request
+ * @example await postAllocation(context)
+ */
+export async function postAllocation(context: RouteContext): Promise<void> {
+  const experimentId = checkedId('experiment', context.params.experiment_id);
+  const request = parseBody(allocationChangeSchema, await readJsonBody(context.req));
+  await applyAllocation(context.deps, experimentId, request.reason ?? null, apiActor(context));
+  context.logger.info('experiment allocation applied', { experiment_id: experimentId });
   await answerExperiment(context, experimentId, 200);
 }
 

@@ -44,6 +44,15 @@ export const statusChangeSchema = z
   })
   .strict();
 
+/** `POST /v1/experiments/{id}/allocation`: why the recommended weights are applied. */
+export const allocationChangeSchema = z
+  .object({
+    reason: z.string().max(1000).nullable().optional().meta({
+      description: 'Kept in the audit log (default: the analysis the weights came from).',
+    }),
+  })
+  .strict();
+
 /** One entry of the audit log. */
 export const auditEntrySchema = z.object({
   at: timestamp,
@@ -246,6 +255,7 @@ export const requestComponentSchemas = {
   }),
   ExperimentPatch: experimentPatchSchema,
   StatusChange: statusChangeSchema,
+  AllocationChange: allocationChangeSchema,
   BulkAssignmentRequest: bulkAssignmentRequestSchema,
   LiveEvent: liveEventSchema,
   EventBatch: eventBatchRequestSchema,

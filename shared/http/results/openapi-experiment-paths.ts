@@ -126,6 +126,25 @@ export const openApiExperimentPaths: Readonly<
       },
     },
   },
+  '/v1/experiments/{experiment_id}/allocation': {
+    post: {
+      summary: "Apply the latest analysis's Thompson-sampling weights",
+      description:
+        'A multi-arm experiment (three arms or more) that is running or paused: its variants take the weights of `allocation.arms[].weight` of its latest analysis (each arm at least the floor, 1%). The one change that may move the weights once the experiment has run; users move between variants as a bandit intends, and the sample-ratio check compares against the new weights. Audited, then re-analysed.',
+      tags: ['experiments'],
+      parameters: [experimentId],
+      requestBody: input('AllocationChange'),
+      responses: {
+        '200': json('Experiment', 'The experiment with its new weights.'),
+        ...jsonBodyErrors('64 KiB'),
+        ...writeGuarded,
+        '404': notFound,
+        '409': error(
+          'Not running or paused, no declared variants, or no allocation in the latest analysis.',
+        ),
+      },
+    },
+  },
   '/v1/experiments/{experiment_id}/audit': {
     get: {
       summary: 'The audit log of an experiment',

@@ -15,6 +15,7 @@ import {
   patchExperimentRoute,
   postDefinition,
   postExperiment,
+  postAllocation,
   putStatus,
 } from '../experiments/definition-handlers.ts';
 import {
@@ -46,6 +47,12 @@ export const resultsRoutes: readonly Route[] = [
     path: '/v1/experiments/{experiment_id}/status',
     access: 'write',
     handle: putStatus,
+  },
+  {
+    method: 'POST',
+    path: '/v1/experiments/{experiment_id}/allocation',
+    access: 'write',
+    handle: postAllocation,
   },
   {
     method: 'GET',

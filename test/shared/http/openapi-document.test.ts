@@ -56,6 +56,7 @@ describe('the OpenAPI document', () => {
       'data',
       'srm',
       'metrics',
+      'allocation',
       'models',
       'report',
       'provenance',

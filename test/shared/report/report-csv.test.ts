@@ -203,6 +203,51 @@ describe('reportCsv', () => {
   });
 });
 
+describe('reportCsv decision columns', () => {
+  it('carries a ratio, a guardrail, the caps and the CUPED estimate; empty without them', () => {
+    const { experiment } = sampleInput();
+    const [conversion, revenue] = experiment.metrics;
+    if (conversion === undefined || revenue === undefined) throw new Error('fixture');
+    const cuped = {
+      theta: 0.42,
+      difference: 0.125,
+      difference_ci: [0.01, 0.24] as [number, number],
+      p_value: 0.031,
+      variance_reduction: 0.37,
+    };
+    const decided: ExperimentResult = {
+      ...experiment,
+      metrics: [
+        conversion,
+        {
+          ...revenue,
+          winsorize: { lower: 0, upper: 99.9, lower_cap: 0, upper_cap: 812.5 },
+          guardrail: { bad: 'decrease', harmed: true },
+          comparisons: revenue.comparisons.map((c) => ({ ...c, cuped, guardrail_harmed: true })),
+        },
+      ],
+    };
+    const rows = rowsOf(decided);
+    expect(rows[1]?.cuped_theta?.text).toBe('');
+    expect(rows[1]?.guardrail_bad?.text).toBe('');
+    const treated = rows[3];
+    expect(treated?.winsorize_upper_cap?.text).toBe('812.5');
+    expect(treated?.guardrail_bad?.text).toBe('decrease');
+    expect(treated?.guardrail_harmed?.text).toBe('true');
+    expect(
+      [
+        'cuped_theta',
+        'cuped_difference',
+        'cuped_difference_ci_low',
+        'cuped_difference_ci_high',
+        'cuped_p_value',
+        'cuped_variance_reduction',
+      ].map((name) => Number(treated?.[name]?.text)),
+    ).toEqual([0.42, 0.125, 0.01, 0.24, 0.031, 0.37]);
+    expect(rows[2]?.cuped_theta?.text).toBe('');
+  });
+});
+
 describe('the provenance row', () => {
   const { experiment } = sampleInput();
   const provenance: Provenance = {

@@ -12,6 +12,7 @@ import { auditPath, auditSection } from './audit-log.js';
 import { fill, h } from './dom.js';
 import { formatCount, formatTime } from './format.js';
 import { lifecycleSection } from './lifecycle-actions.js';
+import { allocationSection, guardrailBanner } from './decision-parts.js';
 import { metricSection } from './metric-section.js';
 import { modelSection } from './model-effects.js';
 import { actionsSection } from './report-actions.js';
@@ -107,6 +108,7 @@ export async function renderExperiment(main, experimentId, options) {
           'No analysis yet: upload events for this experiment, or re-run the analysis.',
         )
       : [
+          guardrailBanner(summary),
           verdictSection(summary, experiment.definition),
           srmSection(summary.srm),
           h(
@@ -115,6 +117,7 @@ export async function renderExperiment(main, experimentId, options) {
             h('h2', { id: 'metrics-heading' }, 'Metrics'),
             summary.metrics.map((metric) => metricSection(metric, summary.alpha)),
           ),
+          allocationSection(summary),
           modelSection(predictions, summary.alpha),
         ],
     assignmentSection(experimentId),

@@ -4,6 +4,7 @@
  * p-value raw and Benjamini-Hochberg adjusted, probability of beating the control, the test),
  * and the forest plot of the relative lifts.
  */
+import { decisionParts } from './decision-parts.js';
 import { h, numberCell, table } from './dom.js';
 import { forestPlot } from './forest-plot.js';
 import {
@@ -21,6 +22,7 @@ const testNames = {
   chi_square: 'Chi-square',
   fisher_exact: 'Fisher exact',
   welch_t: 'Welch t',
+  delta_method_z: 'Delta-method z',
 };
 
 function withInterval(main, interval) {
@@ -129,7 +131,13 @@ export function metricSection(metric, alpha) {
     'P(beats control)',
     'Test',
   ];
-  const caption = `${metric.name} (${metric.type === 'binomial' ? 'conversion rate' : 'mean per user'}): variants and comparisons with the control`;
+  const kind =
+    metric.type === 'binomial'
+      ? 'conversion rate'
+      : metric.type === 'ratio'
+        ? 'ratio of sums'
+        : 'mean per user';
+  const caption = `${metric.name} (${kind}): variants and comparisons with the control`;
   const metricTable = table(caption, headers, rows, {
     class: 'metric-table',
     dataset: { metric: metric.name },
@@ -139,6 +147,7 @@ export function metricSection(metric, alpha) {
     { class: 'metric', id, 'aria-labelledby': `${id}-heading`, dataset: { metric: metric.name } },
     h('h3', { id: `${id}-heading` }, metric.name, h('span', { class: 'type' }, ` ${metric.type}`)),
     metricTable,
+    decisionParts(metric, level),
     metric.comparisons.length === 0
       ? h('p', null, 'No treatment to compare.')
       : h(

@@ -69,7 +69,15 @@ function verdictCard(comparison, metric, alpha, level) {
           { class: 'big', dataset: { field: 'prob-beat', value: probability ?? '' } },
           formatProbability(probability),
         ),
-        h('dd', null, probability === null ? 'Bayesian: binomial metrics only' : 'Bayesian'),
+        h(
+          'dd',
+          null,
+          probability === null
+            ? 'not available'
+            : metric.type === 'binomial'
+              ? 'Bayesian'
+              : 'normal approximation',
+        ),
       ),
     ),
   );
