@@ -28,4 +28,11 @@ export const definitionMessages = {
   startBeforeEnd: 'start_at must be before end_at',
   alphaRange: 'alpha must be greater than 0 and less than 1',
   configObject: 'config must be a JSON object',
+  lambdaRange: 'lambda must be a number >= 0 or "cv"',
+  lambdaWithoutRidge: 'lambda applies only with penalty: ridge',
+  covariateTwice: (name: string) => `covariate "${name}" is named twice`,
+  covariateReserved: (name: string) =>
+    `covariate "${name}" is an events column, not an attribute`,
+  covariateDerived: (name: string) =>
+    `covariate "${name}" is derived by derived_covariates: true; do not list it`,
 } as const;
