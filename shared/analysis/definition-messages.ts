@@ -31,8 +31,7 @@ export const definitionMessages = {
   lambdaRange: 'lambda must be a number >= 0 or "cv"',
   lambdaWithoutRidge: 'lambda applies only with penalty: ridge',
   covariateTwice: (name: string) => `covariate "${name}" is named twice`,
-  covariateReserved: (name: string) =>
-    `covariate "${name}" is an events column, not an attribute`,
+  covariateReserved: (name: string) => `covariate "${name}" is an events column, not an attribute`,
   covariateDerived: (name: string) =>
     `covariate "${name}" is derived by derived_covariates: true; do not list it`,
 } as const;

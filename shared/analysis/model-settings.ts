@@ -35,9 +35,7 @@ export interface ModelSettings {
  * @example modelSettings(undefined).penalty // 'none'
  */
 export function modelSettings(
-  definition:
-    | Pick<ExperimentDefinition, 'model' | 'covariates' | 'derived_covariates'>
-    | undefined,
+  definition: Pick<ExperimentDefinition, 'model' | 'covariates' | 'derived_covariates'> | undefined,
 ): ModelSettings {
   const penalty = definition?.model?.penalty ?? 'none';
   const derived = definition?.derived_covariates === true;
@@ -47,10 +45,12 @@ export function modelSettings(
   return {
     penalty,
     lambda: penalty === 'ridge' ? (definition?.model?.lambda ?? 'cv') : null,
-    numeric: [...(definition?.covariates?.numeric ?? []), ...(derived ? derivedCovariateNames : [])],
+    numeric: [
+      ...(definition?.covariates?.numeric ?? []),
+      ...(derived ? derivedCovariateNames : []),
+    ],
     categorical: definition?.covariates?.categorical ?? null,
     derived,
-    lookbackDays:
-      typeof lookback === 'number' && lookback > 0 ? lookback : defaultLookbackDays,
+    lookbackDays: typeof lookback === 'number' && lookback > 0 ? lookback : defaultLookbackDays,
   };
 }

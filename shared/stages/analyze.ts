@@ -12,7 +12,8 @@ import path from 'node:path';
 import { enqueueMessage } from '../adapters/event-bus/outbox.ts';
 import { buildUserFrame, readUnitFrames, toUserTable } from '../analysis/build-user-table.ts';
 import { cumulativeLift } from '../analysis/cumulative-lift.ts';
-import { metricSpecs, planVariants } from '../analysis/experiment-definition.ts';
+import { metricSpecs, planVariants, type MetricSpec } from '../analysis/experiment-definition.ts';
+import { modelSettings } from '../analysis/model-settings.ts';
 import { summarizeExperiment } from '../analysis/summarize-experiment.ts';
 import { ValidationError } from '../errors/errors.ts';
 import { topics } from '../messages/topics.ts';
@@ -40,6 +41,15 @@ export interface AnalysisTrigger {
   readonly jobId?: string | undefined;
 }
 
+/**
+ * What an `analytics/run` request asks of one analysis: only these metrics (names of the
+ * experiment's metrics), at this alpha (1 - ci). Absent: every metric at the definition's alpha.
+ */
+export interface AnalysisRequest {
+  readonly metrics?: readonly string[] | undefined;
+  readonly alpha?: number | undefined;
+}
+
 /** What an analysis run found. */
 export interface AnalysisOutcome {
   readonly analysisId: string | null;
@@ -51,6 +61,7 @@ export interface AnalysisOutcome {
  * @param deps - the ports
  * @param experimentId - the experiment
  * @param trigger - what caused the run
+ * @param request - metrics and alpha asked for (default: all, the definition's)
  * @returns the analysis id and whether it is new
  * @throws {ValidationError} (404) for an unknown experiment
  * @example await analyzeExperiment(deps, 'exp1', { kind: 'rerun', triggerId: message.id })
@@ -59,6 +70,7 @@ export async function analyzeExperiment(
   deps: StageDeps,
   experimentId: string,
   trigger: AnalysisTrigger,
+  request: AnalysisRequest = {},
 ): Promise<AnalysisOutcome> {
   const experiment = await findExperiment(deps.db, experimentId);
   if (experiment === undefined) {
@@ -81,6 +93,8 @@ export async function analyzeExperiment(
       batches: batches.map((batch) => batch.batch_id),
       definition: definition ?? null,
       unit_table: experiment.unit_table,
+      // Only a request changes the fingerprint: an analysis of everything keeps its id.
+      ...(request.metrics === undefined && request.alpha === undefined ? {} : { request }),
     }),
   );
   const analysisId = `an_${sha256(`${experimentId}\n${fingerprint}`).slice(0, 24)}`;
@@ -107,14 +121,18 @@ export async function analyzeExperiment(
     batches.map((batch) => deps.blobs.localFile(deps.config.buckets.curated, batch.curated_key)),
   );
   const unitTable = experiment.unit_table ?? undefined;
-  const metrics = unitTable?.metrics ?? metricSpecs(definition);
+  const requested = <M extends { readonly name: string }>(all: readonly M[]): readonly M[] =>
+    request.metrics === undefined ? all : all.filter((m) => request.metrics!.includes(m.name));
+  const eventMetrics: readonly MetricSpec[] = requested(metricSpecs(definition));
+  const metrics = unitTable === undefined ? eventMetrics : requested(unitTable.metrics);
   const users =
     unitTable === undefined
-      ? await buildUserFrame(files, metricSpecs(definition), definition)
+      ? await buildUserFrame(files, eventMetrics, definition)
       : await readUnitFrames(files);
-  const { table, exposedAt } = toUserTable(users.frame, metrics);
+  const settings = modelSettings(definition);
+  const { table, exposedAt } = toUserTable(users.frame, metrics, settings.numeric);
   const plan = planVariants(definition, table.variant.levels, unitTable?.control ?? undefined);
-  const alpha = definition?.alpha ?? 0.05;
+  const alpha = request.alpha ?? definition?.alpha ?? 0.05;
   const statistics = summarizeExperiment(table, plan, alpha);
   const computedAt = new Date().toISOString();
   const document: ExperimentResult = {
@@ -164,6 +182,13 @@ export async function analyzeExperiment(
           metrics,
           batches: inputBatches,
           cumulative_lift: cumulativeLift(table, exposedAt, plan, alpha),
+          // What a training request may name: attributes (one-hot) and numeric covariates.
+          features: {
+            categorical: table.attributes
+              .map((attribute) => attribute.name)
+              .filter((name) => !settings.numeric.includes(name)),
+            numeric: (table.numeric ?? []).map((column) => column.name),
+          },
         },
       },
       computedAt,
