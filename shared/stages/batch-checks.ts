@@ -10,7 +10,7 @@ import { deduplicateEvents, withEventIds } from '../events/deduplicate-events.ts
 import { readEventTable, readTextTable } from '../events/read-event-table.ts';
 import { validateEventRows, type Rejection } from '../events/validate-event-rows.ts';
 import type { BatchRecord } from '../store/batch-records.ts';
-import { findExperiment } from '../store/experiment-records.ts';
+import { findExperiment, numericCovariateColumns } from '../store/experiment-records.ts';
 import { curatedEventsKey, curatedUnitsKey } from '../store/storage-layout.ts';
 import {
   unitTableHeader,
@@ -60,7 +60,7 @@ export async function checkEventsBatch(
   file: string,
 ): Promise<CheckedBatch> {
   const table = await readEventTable(file, batch.format, batch.source);
-  const rows = await validateEventRows(table);
+  const rows = await validateEventRows(table, await numericCovariateColumns(deps.db));
   return {
     rowsRead: rows.rowsRead,
     rejections: rows.rejections,
