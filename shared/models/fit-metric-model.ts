@@ -204,7 +204,9 @@ export function fitMetricModel(
     cv = crossValidate(family, design, cells, { ...rows, foldOfRow }, { ridge });
     if (cv.ridgeFolds > 0) flags.push(`cv_ridge_fallback: ${cv.ridgeFolds} folds`);
     const variantLevel = data.patterns.levelOf[0];
-    const variantOfRow = Int32Array.from(data.patterns.patternOfRow, (g) => variantLevel[g]);
+    const variantOfRow = new Int32Array(data.rows);
+    for (let i = 0; i < data.rows; i++)
+      variantOfRow[i] = variantLevel[data.patterns.patternOfRow[i]];
     holdout = scoreHoldout(family, design, rows, data.holdoutOrder, variantOfRow, ridge);
   }
 

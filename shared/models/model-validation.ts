@@ -98,9 +98,13 @@ export function scoreHoldout(
 ): { readonly units: number; readonly result: CrossValidationResult } {
   // Fold 0: held out; every other fold trains.
   const dealt = assignFolds(holdoutOrder, variantOfRow, HOLDOUT_EVERY);
-  const foldOfRow = dealt.map((fold) => (fold === 0 ? 0 : fold < HOLDOUT_EVERY ? 1 : fold));
+  const foldOfRow = new Uint8Array(dealt.length);
   let units = 0;
-  for (const fold of foldOfRow) if (fold === 0) units++;
+  for (let i = 0; i < dealt.length; i++) {
+    const fold = dealt[i];
+    foldOfRow[i] = fold === 0 ? 0 : fold < HOLDOUT_EVERY ? 1 : fold;
+    if (fold === 0) units++;
+  }
   const cells = cellStatistics(rows.groupOfRow, foldOfRow, rows.values, rows.order, design.rows, 2);
   return {
     units,

@@ -5,7 +5,7 @@
  * ones (as numbers), after the leakage checks.
  */
 import type { ModelResult } from '../result/result-document.ts';
-import { factorLevels, MIN_LEVEL_UNITS } from './factor-levels.ts';
+import { MIN_LEVEL_UNITS } from './factor-levels.ts';
 import { fitMetricModel } from './fit-metric-model.ts';
 import { leakingFeatures } from './leakage-check.ts';
 import { prepareModelData, subsetRows, type ModelData } from './model-data.ts';
@@ -110,13 +110,14 @@ export function trainModels(table: UnitTable, options: TrainOptions): ModelResul
         if (missing > 0) flags.push(`excluded_units: ${missing} (numeric covariate missing)`);
         const rows = invalid + missing === 0 ? base : subsetRows(base, keep);
         const outcome = rows.metrics[table.metrics.indexOf(metric)];
+        const prepared =
+          rows === base
+            ? (shared ??= prepareModelData(base, settings))
+            : prepareModelData(rows, settings);
         const leaks = leakingFeatures(
+          prepared,
           outcome.values,
           family === 'binomial',
-          rows.attributes.map((attribute) => ({
-            levels: factorLevels(attribute.name, attribute.column, { minUnits: minLevelUnits }),
-            column: attribute.column,
-          })),
           rows.numeric ?? [],
         );
         flags.push(
@@ -133,10 +134,7 @@ export function trainModels(table: UnitTable, options: TrainOptions): ModelResul
                 attributes: rows.attributes.filter((a) => !leaked.has(a.name)),
                 numeric: (rows.numeric ?? []).filter((c) => !leaked.has(c.name)),
               };
-        const data =
-          clean === base
-            ? (shared ??= prepareModelData(base, settings))
-            : prepareModelData(clean, settings);
+        const data = clean === rows ? prepared : prepareModelData(clean, settings);
         const model = fitMetricModel(data, outcome, {
           control: options.control,
           alpha: options.alpha,

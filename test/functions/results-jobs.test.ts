@@ -196,6 +196,8 @@ describe('POST /v1/analytics/run with metrics and ci', () => {
       alpha: 0.1,
     });
     await server.stack.deps.bus.idle();
+    // Analysed, trained and reported through the chain, nothing dead-lettered.
+    expect(await server.stack.deps.bus.deadLetters()).toEqual([]);
     const job = await server.api<Job>(`/v1/jobs/${jobId}`);
     expect(job.body.status).toBe('completed');
     const requested = job.body.result?.analysis_id as string;
