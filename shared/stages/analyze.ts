@@ -70,7 +70,7 @@ export async function analyzeExperiment(
   deps: StageDeps,
   experimentId: string,
   trigger: AnalysisTrigger,
-  request: AnalysisRequest = {},
+  asked: AnalysisRequest = {},
 ): Promise<AnalysisOutcome> {
   const experiment = await findExperiment(deps.db, experimentId);
   if (experiment === undefined) {
@@ -87,6 +87,11 @@ export async function analyzeExperiment(
     return { analysisId: null, outcome: 'no_data' };
   }
   const definition = experiment.definition ?? undefined;
+  const request = effectiveRequest(
+    asked,
+    experiment.unit_table?.metrics ?? metricSpecs(definition),
+    definition?.alpha ?? 0.05,
+  );
   const fingerprint = sha256(
     JSON.stringify({
       version: analysisVersion,
@@ -228,6 +233,25 @@ export async function analyzeExperiment(
     users: table.variant.codes.length,
   });
   return { analysisId, outcome: 'new' };
+}
+
+/**
+ * What a request changes: asking for every metric, or for the definition's own alpha, is the
+ * analysis of everything (the same id), so the seed's `{metrics: ["conversion", "revenue"], ci:
+ * 0.95}` finds the analysis the chain made.
+ */
+function effectiveRequest(
+  asked: AnalysisRequest,
+  all: readonly { readonly name: string }[],
+  definedAlpha: number,
+): AnalysisRequest {
+  const subset =
+    asked.metrics !== undefined && all.some((metric) => !asked.metrics!.includes(metric.name));
+  const otherAlpha = asked.alpha !== undefined && asked.alpha !== definedAlpha;
+  return {
+    ...(subset ? { metrics: asked.metrics } : {}),
+    ...(otherAlpha ? { alpha: asked.alpha } : {}),
+  };
 }
 
 /** The batches an analysis read, with their content hashes, for the report's appendix. */

@@ -227,6 +227,16 @@ describe('POST /v1/analytics/run with metrics and ci', () => {
     expect(back.body.metrics.map((metric) => metric.name)).toEqual(['conversion', 'revenue']);
   });
 
+  it('asking for every metric at the defined level is the analysis of everything', async () => {
+    const response = await server.api<Accepted>('/v1/analytics/run', {
+      method: 'POST',
+      body: { experiment_id: experimentId, metrics: ['conversion', 'revenue'], ci: 0.95 },
+    });
+    await server.stack.deps.bus.idle();
+    const job = await server.api<Job>(`/v1/jobs/${response.body.job_id}`);
+    expect(job.body.result).toEqual({ analysis_id: analysisId, outcome: 'unchanged' });
+  });
+
   it('answers 400 naming an unknown metric, or a ci outside (0, 1)', async () => {
     const unknown = await server.api<{ error: string }>('/v1/analytics/run', {
       method: 'POST',
