@@ -114,7 +114,10 @@ export async function checkUnitTableBatch(
   options: UnitTableOptions,
 ): Promise<CheckedBatch> {
   const table = await readTextTable(file, batch.format, batch.source, unitTableHeader(options));
-  const units = await validateUnitTable(table, options);
+  const numeric = (await numericCovariateColumns(deps.db))
+    .filter((rule) => rule.experimentId === options.experiment_id)
+    .map((rule) => rule.column);
+  const units = await validateUnitTable(table, options, numeric);
   return {
     rowsRead: units.rowsRead,
     rejections: units.rejections,
