@@ -68,6 +68,24 @@ export function analysisFeatures(details: AnalysisDetails): AnalysisFeatures | u
     : { categorical: features.categorical ?? [], numeric: features.numeric ?? [] };
 }
 
+/**
+ * The features a model's design kept, in design order (the variant first): the names of its
+ * terms, `device[mobile]` read as `device`.
+ * @param model - the model
+ * @returns the feature names
+ * @example fittedFeatures(model) // ['variant', 'device', 'price']
+ */
+export function fittedFeatures(model: ModelResult): string[] {
+  const names = model.coefficients
+    .map((row) => row.term)
+    .filter((term) => term !== 'intercept')
+    .map((term) => {
+      const open = term.lastIndexOf('[');
+      return term.endsWith(']') && open > 0 ? term.slice(0, open) : term;
+    });
+  return [...new Set(names)];
+}
+
 /** A trained model and where it went. */
 interface StoredModel {
   readonly modelId: string;
@@ -123,7 +141,7 @@ export async function trainAnalysis(deps: StageDeps, payload: AnalysisCompleted)
   });
   const stored = await writeArtifacts(deps, payload, table.unitIds.length, models, (model) => ({
     modelId: modelIdFor(payload.analysis_id, model.metric),
-    features: model.feature_importance.map((entry) => entry.feature),
+    features: fittedFeatures(model),
   }));
   await deps.db.transaction(async (tx) => {
     for (const { modelId, key, model, features: fitted } of stored) {

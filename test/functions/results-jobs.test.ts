@@ -164,6 +164,14 @@ describe('POST /v1/model/train', () => {
       [analysisId],
     );
     expect(models.rows).toEqual([{ metric: 'conversion' }, { metric: 'revenue' }]);
+    const chain = await server.stack.deps.db.query<{ features: string[]; requested: boolean }>(
+      'SELECT features, requested FROM models WHERE analysis_id = $1 ORDER BY metric',
+      [analysisId],
+    );
+    for (const row of chain.rows) {
+      expect(row.requested).toBe(false);
+      expect(row.features[0]).toBe('variant');
+    }
   });
 
   it('answers 404 when the experiment has no analysis to train on', async () => {
