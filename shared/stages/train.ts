@@ -139,10 +139,17 @@ export async function trainAnalysis(deps: StageDeps, payload: AnalysisCompleted)
     numeric,
     categorical: settings.categorical ?? features?.categorical ?? null,
   });
-  const stored = await writeArtifacts(deps, payload, table.unitIds.length, models, (model) => ({
-    modelId: modelIdFor(payload.analysis_id, model.metric),
-    features: fittedFeatures(model),
-  }));
+  const stored = await writeArtifacts(
+    deps,
+    payload,
+    table.unitIds.length,
+    models,
+    (model) => ({
+      modelId: modelIdFor(payload.analysis_id, model.metric),
+      features: fittedFeatures(model),
+    }),
+    analysis.document.provenance ?? null,
+  );
   await deps.db.transaction(async (tx) => {
     for (const { modelId, key, model, features: fitted } of stored) {
       await tx.query(
@@ -214,10 +221,14 @@ async function trainRequested(
     numeric: requested.filter((name) => available.numeric.includes(name)),
     categorical: requested.filter((name) => available.categorical.includes(name)),
   });
-  const [stored] = await writeArtifacts(deps, payload, table.unitIds.length, [model], () => ({
-    modelId,
-    features: requested,
-  }));
+  const [stored] = await writeArtifacts(
+    deps,
+    payload,
+    table.unitIds.length,
+    [model],
+    () => ({ modelId, features: requested }),
+    analysis.document.provenance ?? null,
+  );
   await deps.db.transaction(async (tx) => {
     await tx.query(
       `INSERT INTO models (model_id, experiment_id, analysis_id, metric, document, artifact_key,
@@ -299,6 +310,7 @@ async function writeArtifacts(
   units: number,
   models: readonly ModelResult[],
   identify: (model: ModelResult) => { modelId: string; features: readonly string[] },
+  provenance: unknown,
 ): Promise<StoredModel[]> {
   const stored: StoredModel[] = [];
   for (const model of models) {
@@ -311,6 +323,8 @@ async function writeArtifacts(
       units,
       features,
       ...model,
+      // The analysis's block: the model comes from the same inputs, definition and code.
+      provenance,
     };
     await deps.blobs.write(
       deps.config.buckets.artifacts,
