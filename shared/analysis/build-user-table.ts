@@ -8,8 +8,10 @@
 import pl from 'nodejs-polars';
 import { curatedColumns } from '../events/validate-event-rows.ts';
 import { MISSING_LEVEL, type CategoricalColumn, type UnitTable } from '../models/unit-table.ts';
+import { derivedCovariates, frequencyColumn, recencyColumn } from './derived-covariates.ts';
 import type { ExperimentDefinition, MetricSpec } from './experiment-definition.ts';
 import { metricSettings, ratioSpecs, type RatioPart } from './metric-settings.ts';
+import { modelSettings } from './model-settings.ts';
 
 /** The per-user table of an experiment, with what was left out. */
 export interface UserTable {
@@ -105,8 +107,14 @@ export async function buildUserFrame(
       .agg(...step.facts);
     users = users.join(perUser, { on: 'user_id', how: 'left' });
   }
+  const settings = modelSettings(definition);
+  const derived = settings.derived ? [derivedCovariates(scan, entries, settings.lookbackDays)] : [];
+  for (const covariates of derived) users = users.join(covariates, { on: 'user_id', how: 'left' });
   const frame = await users
-    .select(...plan.output)
+    .select(
+      ...plan.output,
+      ...(settings.derived ? [pl.col(recencyColumn), pl.col(frequencyColumn)] : []),
+    )
     .sort('user_id')
     .collect({ streaming: true });
   return {
@@ -273,6 +281,7 @@ export async function readUnitFrames(files: readonly string[]): Promise<UserFram
 export function toUserTable(
   frame: pl.DataFrame,
   metrics: readonly { readonly name: string; readonly type: 'binomial' | 'continuous' }[],
+  numeric: readonly string[] = [],
 ): UserTable {
   const attributes = frame.columns
     .filter((name) => name.startsWith(attributePrefix))
@@ -295,9 +304,32 @@ export function toUserTable(
         type: metric.type,
         values: float64Column(frame.getColumn(`${metricPrefix}${metric.name}`)),
       })),
+      numeric: numeric.flatMap((name) => {
+        const column = numericColumnOf(frame, name);
+        return column === undefined ? [] : [{ name, values: column }];
+      }),
     },
     exposedAt: float64Column(frame.getColumn('exposed_at_us')).map((us) => us / 1000),
   };
+}
+
+/**
+ * A numeric covariate's values: the derived column (`n.<name>`) or the attribute read as a
+ * number (validation rejected every value that is not one), NaN where the user has none.
+ * @param frame - the user frame
+ * @param name - the covariate
+ * @returns the values, or undefined when the frame has no such column
+ */
+function numericColumnOf(frame: pl.DataFrame, name: string): Float64Array | undefined {
+  if (frame.columns.includes(`n.${name}`)) return float64Column(frame.getColumn(`n.${name}`));
+  const attribute = `${attributePrefix}${name}`;
+  if (!frame.columns.includes(attribute)) return undefined;
+  // The same reading as validation's check: stripped text cast to a float, else missing.
+  return float64Column(
+    frame
+      .select(pl.col(attribute).cast(pl.Utf8).str.strip().cast(pl.Float64, false).alias(name))
+      .getColumn(name),
+  );
 }
 
 /** A numeric column as a Float64Array, nulls (exposure times of unit tables) as NaN. */

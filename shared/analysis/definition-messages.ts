@@ -37,4 +37,10 @@ export const definitionMessages = {
   ratioParts: (part: string) => `a ratio metric needs a ${part}: {event_type, aggregate}`,
   notARatio: (part: string) => `${part} belongs to ratio metrics only (type: ratio)`,
   segmentTwice: (name: string) => `segment "${name}" is named twice`,
+  lambdaRange: 'lambda must be a number >= 0 or "cv"',
+  lambdaWithoutRidge: 'lambda applies only with penalty: ridge',
+  covariateTwice: (name: string) => `covariate "${name}" is named twice`,
+  covariateReserved: (name: string) => `covariate "${name}" is an events column, not an attribute`,
+  covariateDerived: (name: string) =>
+    `covariate "${name}" is derived by derived_covariates: true; do not list it`,
 } as const;

@@ -11,6 +11,8 @@
  */
 import type { z } from 'zod';
 import { definitionMessages as messages } from './definition-messages.ts';
+import { knownOptionalColumns, requiredColumns } from '../events/events-contract.ts';
+import { derivedCovariateNames } from './model-settings.ts';
 import { defaultMetrics } from './metric-spec.ts';
 
 /** The tolerance of the weights' sum. */
@@ -28,6 +30,12 @@ interface RuleInput {
   readonly guardrail_metrics?: readonly string[];
   readonly start_at?: string | undefined;
   readonly end_at?: string | undefined;
+  readonly model?: { readonly penalty: string; readonly lambda?: number | 'cv' | undefined };
+  readonly covariates?: {
+    readonly numeric: readonly string[];
+    readonly categorical: readonly string[];
+  };
+  readonly derived_covariates?: boolean | undefined;
 }
 
 interface RuleMetric {
@@ -60,6 +68,8 @@ function brokenRules(d: RuleInput): Issue[] {
     ...(d.metrics ?? []).flatMap(metricSettingRules),
     ...segmentRules(d.segments),
     ...windowRules(d),
+    ...modelRules(d),
+    ...covariateRules(d),
   ];
 }
 
@@ -167,4 +177,27 @@ function segmentRules(segments: readonly string[] | undefined): Issue[] {
       ? []
       : [{ message: messages.segmentTwice(name), path: ['segments', index] }],
   );
+}
+function modelRules(d: RuleInput): Issue[] {
+  return d.model?.penalty === 'none' && d.model.lambda !== undefined
+    ? [{ message: messages.lambdaWithoutRidge, path: ['model', 'lambda'] }]
+    : [];
+}
+
+function covariateRules(d: RuleInput): Issue[] {
+  if (d.covariates === undefined) return [];
+  const issues: Issue[] = [];
+  const seen = new Set<string>();
+  const reserved = new Set<string>([...requiredColumns, ...knownOptionalColumns]);
+  for (const kind of ['numeric', 'categorical'] as const) {
+    d.covariates[kind].forEach((name, index) => {
+      const path = ['covariates', kind, index];
+      if (seen.has(name)) issues.push({ message: messages.covariateTwice(name), path });
+      else if (reserved.has(name)) issues.push({ message: messages.covariateReserved(name), path });
+      else if (d.derived_covariates === true && derivedCovariateNames.includes(name))
+        issues.push({ message: messages.covariateDerived(name), path });
+      seen.add(name);
+    });
+  }
+  return issues;
 }

@@ -79,6 +79,23 @@ const unitTableSchema = z
   })
   .strict();
 
+/** How the models are fitted (docs/models.md): maximum likelihood, or ridge with a given or cross-validated lambda. */
+const modelSettingsSchema = z
+  .object({
+    penalty: z.enum(['none', 'ridge']).default('none'),
+    /** The ridge penalty: a number >= 0, or `cv` (the default with ridge) to pick it from a grid. */
+    lambda: z.union([z.number().nonnegative(messages.lambdaRange), z.literal('cv')]).optional(),
+  })
+  .strict();
+
+/** The attributes the models use: numeric ones enter as numbers, categorical ones one-hot. */
+const covariatesSchema = z
+  .object({
+    numeric: z.array(z.string().min(1).max(200)).default([]),
+    categorical: z.array(z.string().min(1).max(200)).default([]),
+  })
+  .strict();
+
 const variantSchema = z
   .object({
     key: z.string().min(1).max(200),
@@ -123,6 +140,12 @@ export const experimentDefinitionFields = z
     /** The correction across the levels of all segments of one metric and one treatment. */
     segment_correction: z.enum(['bh', 'holm', 'bonferroni', 'none']).optional(),
     unit_table: unitTableSchema.optional(),
+    /** The models' penalty (default none: today's exact fits). */
+    model: modelSettingsSchema.optional(),
+    /** The model covariates (default: every attribute, categorical). */
+    covariates: covariatesSchema.optional(),
+    /** Adds `recency_days` and `frequency`, derived from each user's events before exposure. */
+    derived_covariates: z.boolean().optional(),
   })
   .strict();
 

@@ -80,11 +80,15 @@ interface ValidationPlan {
 // thousand rows would spend most of its time building the same plan again.
 const plans = new Map<string, ValidationPlan>();
 
-function validationPlan(columns: readonly string[], blankLinesAreRecords: boolean): ValidationPlan {
-  const key = JSON.stringify([columns, blankLinesAreRecords]);
+function validationPlan(
+  columns: readonly string[],
+  blankLinesAreRecords: boolean,
+  numericColumns: readonly NumericColumnRule[],
+): ValidationPlan {
+  const key = JSON.stringify([columns, blankLinesAreRecords, numericColumns]);
   let plan = plans.get(key);
   if (plan === undefined) {
-    plan = buildValidationPlan(columns, blankLinesAreRecords);
+    plan = buildValidationPlan(columns, blankLinesAreRecords, numericColumns);
     if (plans.size > 100) plans.clear();
     plans.set(key, plan);
   }
@@ -94,6 +98,7 @@ function validationPlan(columns: readonly string[], blankLinesAreRecords: boolea
 function buildValidationPlan(
   columns: readonly string[],
   blankLinesAreRecords: boolean,
+  numericColumns: readonly NumericColumnRule[],
 ): ValidationPlan {
   const known = new Set<string>([...requiredColumns, ...knownOptionalColumns]);
   const attributes = columns.filter((name) => !known.has(name)).sort();
@@ -155,6 +160,18 @@ function buildValidationPlan(
           [pl.col('__Value').lt(0), 'value', 'value is negative'],
         ] as const)
       : []),
+    // A numeric covariate of the row's experiment holds a number or nothing.
+    ...numericColumns.map(({ experimentId, column }): RowCheck => {
+      const number = text(column).cast(pl.Float64, false);
+      return [
+        text('experiment_id')
+          .eq(pl.lit(experimentId))
+          .and(isBlank(column).not())
+          .and(number.isNull().or(number.isNan()).or(number.isInfinite())),
+        column,
+        `${column} is not a number (a numeric covariate of experiment ${experimentId})`,
+      ];
+    }),
   ];
   // One integer column holds the index of the first failing check; reasons and column names
   // are looked up in JS for the (few) rejected rows, so each check is evaluated once.
@@ -194,18 +211,30 @@ function buildValidationPlan(
   };
 }
 
+/** A column an experiment's definition reads as a number (`covariates.numeric`). */
+export interface NumericColumnRule {
+  readonly experimentId: string;
+  readonly column: string;
+}
+
 /**
  * Validates every row of an events table.
  * @param table - the table from `readEventTable`
+ * @param numericColumns - numeric covariates per experiment: a row of that experiment whose
+ *   value there is not a number is a row error
  * @returns accepted curated rows and the rejections
  * @throws {ValidationError} when the file turns out malformed while it is parsed (a CSV record
  *   with too many fields, an unclosed quote, unreadable Parquet data) or holds only blank rows
  * @example const { accepted, rejections } = await validateEventRows(table)
  */
-export async function validateEventRows(table: EventTable): Promise<ValidatedRows> {
+export async function validateEventRows(
+  table: EventTable,
+  numericColumns: readonly NumericColumnRule[] = [],
+): Promise<ValidatedRows> {
   const { attributes, checks, notBlankLine, typed, verdict } = validationPlan(
     table.columns,
     table.blankLinesAreRecords,
+    numericColumns.filter((rule) => table.columns.includes(rule.column)),
   );
 
   // One streaming pass over the file writes every row, typed, with its verdict, to a temporary

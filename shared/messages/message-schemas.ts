@@ -19,12 +19,20 @@ export const rerunSchema = z.object({
   version: z.literal(1),
   experiment_id: id.optional(),
   job_id: id.optional(),
+  /** `POST /v1/analytics/run`: only these metrics of the experiment. */
+  metrics: z.array(z.string().min(1)).min(1).optional(),
+  /** `POST /v1/analytics/run`: 1 - the confidence level asked for. */
+  alpha: z.number().gt(0).lt(1).optional(),
 });
 export const analysisCompletedSchema = z.object({
   version: z.literal(1),
   experiment_id: id,
   analysis_id: id,
   job_id: id.optional(),
+  /** `POST /v1/model/train`: the metric to model (then exactly `features` are fitted). */
+  target: z.string().min(1).optional(),
+  /** `POST /v1/model/train`: the feature columns to fit, as given. */
+  features: z.array(z.string().min(1)).optional(),
 });
 export const modelTrainedSchema = z.object({
   version: z.literal(1),

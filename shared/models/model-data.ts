@@ -6,7 +6,7 @@
 import { factorLevels, type FactorLevels } from './factor-levels.ts';
 import { buildPatternTable, type PatternTable } from './pattern-table.ts';
 import { canonicalRowOrder } from './row-order.ts';
-import { hashOrder } from './unit-folds.ts';
+import { HOLDOUT_SEED, hashOrder } from './unit-folds.ts';
 import type { UnitTable } from './unit-table.ts';
 
 /** Prepared, model-independent structure of a unit table. */
@@ -16,6 +16,8 @@ export interface ModelData {
   readonly order: Uint32Array;
   /** Rows in cross-validation hash order. */
   readonly hashOrder: Uint32Array;
+  /** Rows in holdout hash order (seed {@link HOLDOUT_SEED}). */
+  readonly holdoutOrder: Uint32Array;
   /** Design levels: index 0 is the variant (reference: the control), then the attributes. */
   readonly factors: readonly FactorLevels[];
   readonly patterns: PatternTable;
@@ -63,7 +65,15 @@ export function prepareModelData(table: UnitTable, options: ModelDataOptions): M
       (factor) =>
         `pooled_levels: ${factor.name} (${factor.pooled.length} levels with fewer than ${options.minLevelUnits} units into other)`,
     );
-  return { rows, order, hashOrder: hashOrder(table.unitIds, order), factors, patterns, flags };
+  return {
+    rows,
+    order,
+    hashOrder: hashOrder(table.unitIds, order),
+    holdoutOrder: hashOrder(table.unitIds, order, HOLDOUT_SEED),
+    factors,
+    patterns,
+    flags,
+  };
 }
 
 /**
@@ -89,6 +99,10 @@ export function subsetRows(table: UnitTable, keep: Uint8Array): UnitTable {
       name: metric.name,
       type: metric.type,
       values: Float64Array.from(indices, (i) => metric.values[i]),
+    })),
+    numeric: (table.numeric ?? []).map((column) => ({
+      name: column.name,
+      values: Float64Array.from(indices, (i) => column.values[i]),
     })),
   };
 }

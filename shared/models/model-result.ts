@@ -79,6 +79,22 @@ export function cvSummary(result: CrossValidationResult | null): ModelResult['cv
 }
 
 /**
+ * The `holdout` object.
+ *
+ * @param units - Held-out units.
+ * @param result - The held-out metrics.
+ * @returns `{units, auc, log_loss, rmse, r2}`, non-finite values as null.
+ * @example holdoutSummary(200, result).units; // 200
+ */
+export function holdoutSummary(
+  units: number,
+  result: CrossValidationResult,
+): NonNullable<ModelResult['holdout']> {
+  const { auc, log_loss, rmse, r2 } = cvSummary(result);
+  return { units, auc, log_loss, rmse, r2 };
+}
+
+/**
  * The entry of a model that could not be fitted: its terms and treatments with null values,
  * no cross-validation, no importance, and the flags saying why.
  *
@@ -105,5 +121,9 @@ export function unfittedModel(
     cv: cvSummary(null),
     feature_importance: [],
     flags: [...flags],
+    dispersion: null,
+    penalty: 'none',
+    lambda: null,
+    holdout: null,
   };
 }

@@ -11,6 +11,12 @@ export const CV_FOLDS = 5;
 /** The fixed seed mixed into the unit hash. Changing it reshuffles every fold. */
 export const CV_SEED = 'abtest-cv-1';
 
+/** The seed of the holdout's unit hash: independent of the cross-validation folds. */
+export const HOLDOUT_SEED = 'abtest-holdout-1';
+
+/** One unit in this many (per variant, in holdout hash order) is held out: 20%. */
+export const HOLDOUT_EVERY = 5;
+
 /** Fold value of a row that takes no part in a model (invalid outcome). */
 export const NO_FOLD = 255;
 

@@ -9,6 +9,8 @@ export interface RecordColumns {
   readonly variant: string;
   readonly attributes: readonly string[];
   readonly metrics: readonly { readonly name: string; readonly type: 'binomial' | 'continuous' }[];
+  /** Fields holding numeric attributes (`Number`; null, missing or not a number gives NaN). */
+  readonly numeric?: readonly string[];
   /** Field holding the unit id; default: the record's index, zero-padded (already sorted). */
   readonly unitId?: string;
 }
@@ -60,6 +62,13 @@ export function unitTableFromRecords(
       values: Float64Array.from(records, (record) => {
         const value = read(record, name);
         return value === null || value === undefined ? Number.NaN : Number(value);
+      }),
+    })),
+    numeric: (columns.numeric ?? []).map((name) => ({
+      name,
+      values: Float64Array.from(records, (record) => {
+        const value = read(record, name);
+        return value === null || value === undefined || value === '' ? Number.NaN : Number(value);
       }),
     })),
   };

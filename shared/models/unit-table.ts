@@ -37,6 +37,12 @@ export interface UnitMetric {
   readonly values: Float64Array;
 }
 
+/** A numeric attribute (price, recency in days): one value per unit, NaN where missing. */
+export interface UnitNumeric {
+  readonly name: string;
+  readonly values: Float64Array;
+}
+
 /**
  * The per-unit table: row `i` of every column belongs to `unitIds[i]`. Unit ids are unique.
  * Rows normally arrive sorted by unit id (code-unit order); the models accept any order and
@@ -47,4 +53,6 @@ export interface UnitTable {
   readonly variant: CategoricalColumn;
   readonly attributes: readonly UnitAttribute[];
   readonly metrics: readonly UnitMetric[];
+  /** Numeric attributes, entering the models as numbers when named (default none). */
+  readonly numeric?: readonly UnitNumeric[];
 }

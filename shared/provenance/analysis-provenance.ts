@@ -32,11 +32,18 @@ export function analysisAlpha(definition: ExperimentDefinition | null): number {
   return definition?.alpha ?? defaultAlpha;
 }
 
+/** What an `analytics/run` request changed: only some metrics, another alpha (issue 19). */
+export interface AnalysisRequestSettings {
+  readonly metrics?: readonly string[] | undefined;
+  readonly alpha?: number | undefined;
+}
+
 /**
  * The fingerprint of an experiment over some inputs with the running code.
  * @param experiment - the experiment as stored
  * @param inputs - the batches, each with the SHA-256 of its raw bytes
  * @param version - the analysis version (the running code's by default)
+ * @param request - what an `analytics/run` request changed (nothing by default)
  * @returns 64 hex digits
  * @example experimentFingerprint(experiment, [{ batch_id: 'b_1', sha256: 'e3b0…' }])
  */
@@ -44,15 +51,19 @@ export function experimentFingerprint(
   experiment: AnalysedExperiment,
   inputs: readonly { readonly batch_id: string; readonly sha256: string }[],
   version: string = analysisVersion(),
+  request: AnalysisRequestSettings = {},
 ): string {
+  const requested = request.metrics !== undefined || request.alpha !== undefined;
   return analysisFingerprint({
     experimentId: experiment.experiment_id,
     inputs,
     definition: experiment.definition,
     settings: {
-      alpha: analysisAlpha(experiment.definition),
+      alpha: request.alpha ?? analysisAlpha(experiment.definition),
       unit_table: experiment.unit_table,
       engine: analysisEngine,
+      // Only a request adds this: an analysis of everything keeps its fingerprint.
+      ...(requested ? { request: { metrics: request.metrics ?? null } } : {}),
     },
     analysisVersion: version,
   });
@@ -63,6 +74,7 @@ export function experimentFingerprint(
  * @param experiment - the experiment as stored
  * @param inputs - every batch used
  * @param computedAt - when it was computed (ISO-8601)
+ * @param request - what an `analytics/run` request changed (nothing by default)
  * @returns the block, inputs sorted by batch id
  * @example analysisIdOf(analysisProvenance(experiment, inputs, now).fingerprint)
  */
@@ -70,6 +82,7 @@ export function analysisProvenance(
   experiment: AnalysedExperiment,
   inputs: readonly ProvenanceInput[],
   computedAt: string,
+  request: AnalysisRequestSettings = {},
 ): Provenance {
   const version = analysisVersion();
   return {
@@ -79,6 +92,6 @@ export function analysisProvenance(
     definition_version: experiment.definition === null ? null : experiment.version,
     inputs: [...inputs].sort((a, b) => compareText(a.batch_id, b.batch_id)),
     computed_at: computedAt,
-    fingerprint: experimentFingerprint(experiment, inputs, version),
+    fingerprint: experimentFingerprint(experiment, inputs, version, request),
   };
 }

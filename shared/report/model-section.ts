@@ -16,6 +16,7 @@ import { confidenceLabel } from './report-words.ts';
 const modelNames: Readonly<Record<ModelResult['model'], string>> = {
   logistic_regression: 'logistic regression (Newton/IRLS, Wald z)',
   linear_regression: 'linear regression (least squares, HC1 robust errors)',
+  quasi_poisson_regression: 'quasi-Poisson regression (log link, IRLS, Pearson dispersion)',
 };
 
 /**

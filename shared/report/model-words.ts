@@ -52,6 +52,12 @@ export function explainModelFlag(flag: string): string {
       return 'Cross-validation was skipped: too few users (fewer than 5 in the smaller outcome class, or fewer than 10 in all).';
     case 'cv_ridge_fallback':
       return `Cross-validation folds that separated used the ridge fallback: ${detail}.`;
+    case 'leakage':
+      return `${detail}: this feature alone predicts the outcome almost perfectly, so it probably leaks the outcome and was left out.`;
+    case 'lambda_cv':
+      return `The ridge penalty lambda = ${detail} was chosen by the stratified 5-fold log loss.`;
+    case 'not_requested':
+      return `Left out because the training request did not name it: ${detail}.`;
     default:
       return flag;
   }
@@ -114,7 +120,11 @@ export function modelAdjustedSentence(experiment: ExperimentResult, metric: stri
   });
   const covariates = adjustedFor(model).map(shortName);
   const kind =
-    model.model === 'logistic_regression' ? 'a logistic regression' : 'a linear regression';
+    model.model === 'logistic_regression'
+      ? 'a logistic regression'
+      : model.model === 'quasi_poisson_regression'
+        ? 'a quasi-Poisson regression'
+        : 'a linear regression';
   const adjusting =
     covariates.length === 0
       ? `With no attributes to adjust for, ${kind}`

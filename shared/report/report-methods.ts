@@ -129,6 +129,13 @@ const methods: readonly MethodEntry[] = [
     text: "b = (X'X)^-1 X'y; V = n/(n - k) (X'X)^-1 X' diag(e_i^2) X (X'X)^-1 (HC1 robust).",
   },
   {
+    name: 'Quasi-Poisson regression (count metrics)',
+    applies: hasModel('quasi_poisson_regression'),
+    text:
+      'log E[y] = b0 + sum b_j x_j; IRLS as statsmodels GLM(Poisson); dispersion phi = Pearson ' +
+      "X2/(n - k); V = phi (X'WX)^-1, W = diag(mu). Effect: average change in the expected count.",
+  },
+  {
     name: 'Model-adjusted treatment effect',
     applies: hasModels,
     text:

@@ -155,7 +155,8 @@ export type MetricResult = z.infer<typeof metricResultSchema>;
 
 export const modelResultSchema = z.object({
   metric: z.string(),
-  model: z.enum(['logistic_regression', 'linear_regression']),
+  /** Logistic for binomial metrics, linear for continuous ones, quasi-Poisson for counts. */
+  model: z.enum(['logistic_regression', 'linear_regression', 'quasi_poisson_regression']),
   coefficients: z.array(
     z.object({
       term: z.string(),
@@ -176,6 +177,25 @@ export const modelResultSchema = z.object({
   }),
   feature_importance: z.array(z.object({ feature: z.string(), importance: finite })),
   flags: z.array(z.string()),
+  /** The quasi-Poisson dispersion (Pearson chi-square / (n - p)); null for the other models. */
+  dispersion: nullableNumber.default(null),
+  /** The penalty of the logistic fit: `none` (maximum likelihood) or `ridge` with its lambda. */
+  penalty: z.enum(['none', 'ridge']).default('none'),
+  lambda: nullableNumber.default(null),
+  /**
+   * The 20% holdout (units by a hash of the unit id, stratified by variant) scored by a model
+   * fitted on the other 80%; null when it was not scored.
+   */
+  holdout: z
+    .object({
+      units: z.number().int(),
+      auc: nullableNumber,
+      log_loss: nullableNumber,
+      rmse: nullableNumber,
+      r2: nullableNumber,
+    })
+    .nullable()
+    .default(null),
 });
 export type ModelResult = z.infer<typeof modelResultSchema>;
 

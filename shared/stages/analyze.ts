@@ -12,8 +12,9 @@ import path from 'node:path';
 import { enqueueMessage } from '../adapters/event-bus/outbox.ts';
 import { buildUserFrame, readUnitFrames, toUserTable } from '../analysis/build-user-table.ts';
 import { cumulativeLift } from '../analysis/cumulative-lift.ts';
-import { metricSpecs, planVariants } from '../analysis/experiment-definition.ts';
+import { metricSpecs, planVariants, type MetricSpec } from '../analysis/experiment-definition.ts';
 import { analysisOptions } from '../analysis/metric-columns.ts';
+import { modelSettings } from '../analysis/model-settings.ts';
 import { summarizeExperiment } from '../analysis/summarize-experiment.ts';
 import { ValidationError } from '../errors/errors.ts';
 import { topics } from '../messages/topics.ts';
@@ -45,6 +46,15 @@ export interface AnalysisTrigger {
   readonly jobId?: string | undefined;
 }
 
+/**
+ * What an `analytics/run` request asks of one analysis: only these metrics (names of the
+ * experiment's metrics), at this alpha (1 - ci). Absent: every metric at the definition's alpha.
+ */
+export interface AnalysisRequest {
+  readonly metrics?: readonly string[] | undefined;
+  readonly alpha?: number | undefined;
+}
+
 /** What an analysis run found. */
 export interface AnalysisOutcome {
   readonly analysisId: string | null;
@@ -56,6 +66,7 @@ export interface AnalysisOutcome {
  * @param deps - the ports
  * @param experimentId - the experiment
  * @param trigger - what caused the run
+ * @param request - metrics and alpha asked for (default: all, the definition's)
  * @returns the analysis id and whether it is new
  * @throws {ValidationError} (404) for an unknown experiment
  * @example await analyzeExperiment(deps, 'exp1', { kind: 'rerun', triggerId: message.id })
@@ -64,6 +75,7 @@ export async function analyzeExperiment(
   deps: StageDeps,
   experimentId: string,
   trigger: AnalysisTrigger,
+  asked: AnalysisRequest = {},
 ): Promise<AnalysisOutcome> {
   const experiment = await findExperiment(deps.db, experimentId);
   if (experiment === undefined) {
@@ -80,11 +92,16 @@ export async function analyzeExperiment(
     return { analysisId: null, outcome: 'no_data' };
   }
   const definition = experiment.definition ?? undefined;
+  const request = effectiveRequest(
+    asked,
+    experiment.unit_table?.metrics ?? metricSpecs(definition),
+    analysisAlpha(experiment.definition),
+  );
   const batchIds = new Set(batches.map((batch) => batch.batch_id));
   const inputs = (await analysisInputs(deps.db, experimentId)).filter((input) =>
     batchIds.has(input.batch_id),
   );
-  const fingerprint = experimentFingerprint(experiment, inputs);
+  const fingerprint = experimentFingerprint(experiment, inputs, undefined, request);
   const analysisId = analysisIdOf(fingerprint);
   const run = {
     trigger_id: trigger.triggerId,
@@ -109,14 +126,18 @@ export async function analyzeExperiment(
     batches.map((batch) => deps.blobs.localFile(deps.config.buckets.curated, batch.curated_key)),
   );
   const unitTable = experiment.unit_table ?? undefined;
-  const metrics = unitTable?.metrics ?? metricSpecs(definition);
+  const requested = <M extends { readonly name: string }>(all: readonly M[]): readonly M[] =>
+    request.metrics === undefined ? all : all.filter((m) => request.metrics!.includes(m.name));
+  const eventMetrics: readonly MetricSpec[] = requested(metricSpecs(definition));
+  const metrics = unitTable === undefined ? eventMetrics : requested(unitTable.metrics);
   const users =
     unitTable === undefined
-      ? await buildUserFrame(files, metricSpecs(definition), definition)
+      ? await buildUserFrame(files, eventMetrics, definition)
       : await readUnitFrames(files);
-  const { table, exposedAt } = toUserTable(users.frame, metrics);
+  const settings = modelSettings(definition);
+  const { table, exposedAt } = toUserTable(users.frame, metrics, settings.numeric);
   const plan = planVariants(definition, table.variant.levels, unitTable?.control ?? undefined);
-  const alpha = analysisAlpha(experiment.definition);
+  const alpha = request.alpha ?? analysisAlpha(experiment.definition);
   const statistics = summarizeExperiment(
     table,
     plan,
@@ -143,7 +164,7 @@ export async function analyzeExperiment(
     allocation: statistics.allocation,
     models: [],
     report: null,
-    provenance: analysisProvenance(experiment, inputs, computedAt),
+    provenance: analysisProvenance(experiment, inputs, computedAt, request),
   };
 
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'abtest-analyze-'));
@@ -177,6 +198,13 @@ export async function analyzeExperiment(
           metrics,
           batches: inputBatches,
           cumulative_lift: cumulativeLift(table, exposedAt, plan, alpha),
+          // What a training request may name: attributes (one-hot) and numeric covariates.
+          features: {
+            categorical: table.attributes
+              .map((attribute) => attribute.name)
+              .filter((name) => !settings.numeric.includes(name)),
+            numeric: (table.numeric ?? []).map((column) => column.name),
+          },
         },
       },
       computedAt,
@@ -216,6 +244,25 @@ export async function analyzeExperiment(
     users: table.variant.codes.length,
   });
   return { analysisId, outcome: 'new' };
+}
+
+/**
+ * What a request changes: asking for every metric, or for the definition's own alpha, is the
+ * analysis of everything (the same id), so the seed's `{metrics: ["conversion", "revenue"], ci:
+ * 0.95}` finds the analysis the chain made.
+ */
+function effectiveRequest(
+  asked: AnalysisRequest,
+  all: readonly { readonly name: string }[],
+  definedAlpha: number,
+): AnalysisRequest {
+  const subset =
+    asked.metrics !== undefined && all.some((metric) => !asked.metrics!.includes(metric.name));
+  const otherAlpha = asked.alpha !== undefined && asked.alpha !== definedAlpha;
+  return {
+    ...(subset ? { metrics: asked.metrics } : {}),
+    ...(otherAlpha ? { alpha: asked.alpha } : {}),
+  };
 }
 
 /** The batches an analysis read, with their content hashes, for the report's appendix. */

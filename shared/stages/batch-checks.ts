@@ -10,7 +10,7 @@ import { deduplicateEvents, withEventIds } from '../events/deduplicate-events.ts
 import { readEventTable, readTextTable } from '../events/read-event-table.ts';
 import { validateEventRows, type Rejection } from '../events/validate-event-rows.ts';
 import type { BatchRecord } from '../store/batch-records.ts';
-import { findExperiment } from '../store/experiment-records.ts';
+import { findExperiment, numericCovariateColumns } from '../store/experiment-records.ts';
 import { curatedEventsKey, curatedUnitsKey } from '../store/storage-layout.ts';
 import {
   unitTableHeader,
@@ -60,7 +60,7 @@ export async function checkEventsBatch(
   file: string,
 ): Promise<CheckedBatch> {
   const table = await readEventTable(file, batch.format, batch.source);
-  const rows = await validateEventRows(table);
+  const rows = await validateEventRows(table, await numericCovariateColumns(deps.db));
   return {
     rowsRead: rows.rowsRead,
     rejections: rows.rejections,
@@ -114,7 +114,10 @@ export async function checkUnitTableBatch(
   options: UnitTableOptions,
 ): Promise<CheckedBatch> {
   const table = await readTextTable(file, batch.format, batch.source, unitTableHeader(options));
-  const units = await validateUnitTable(table, options);
+  const numeric = (await numericCovariateColumns(deps.db))
+    .filter((rule) => rule.experimentId === options.experiment_id)
+    .map((rule) => rule.column);
+  const units = await validateUnitTable(table, options, numeric);
   return {
     rowsRead: units.rowsRead,
     rejections: units.rejections,

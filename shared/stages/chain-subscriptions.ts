@@ -64,11 +64,16 @@ export const chainSubscriptions: readonly ChainSubscription[] = [
     handle: (deps, message) =>
       handleMessage(deps, topics.rerun, message, async (payload) => {
         for (const experimentId of await experimentsToRerun(deps.db, payload.experiment_id)) {
-          await analyzeExperiment(deps, experimentId, {
-            kind: payload.job_id === undefined ? 'rerun' : 'http',
-            triggerId: `${message.id}/${experimentId}`,
-            jobId: payload.job_id,
-          });
+          await analyzeExperiment(
+            deps,
+            experimentId,
+            {
+              kind: payload.job_id === undefined ? 'rerun' : 'http',
+              triggerId: `${message.id}/${experimentId}`,
+              jobId: payload.job_id,
+            },
+            { metrics: payload.metrics, alpha: payload.alpha },
+          );
         }
       }),
   },

@@ -162,3 +162,22 @@ export async function experimentsToRerun(
         );
   return result.rows.map((row) => row.experiment_id);
 }
+
+/**
+ * The numeric covariates every experiment's definition names (`covariates.numeric`), which
+ * validation reads as numbers.
+ * @param db - the database
+ * @returns one rule per (experiment, column), ordered
+ * @example await numericCovariateColumns(db) // [{ experimentId: 'exp1', column: 'price' }]
+ */
+export async function numericCovariateColumns(
+  db: Queryable,
+): Promise<{ experimentId: string; column: string }[]> {
+  const result = await db.query<{ experiment_id: string; column: string }>(
+    `SELECT e.experiment_id, c.value AS column
+     FROM experiments e, jsonb_array_elements_text(e.definition->'covariates'->'numeric') AS c
+     WHERE jsonb_typeof(e.definition->'covariates'->'numeric') = 'array'
+     ORDER BY e.experiment_id, c.value`,
+  );
+  return result.rows.map((row) => ({ experimentId: row.experiment_id, column: row.column }));
+}

@@ -39,7 +39,7 @@ export async function experimentSummary(
   const row = analysis.rows[0];
   if (row === undefined) return undefined;
   const models = await db.query<{ document: ModelResult }>(
-    'SELECT document FROM models WHERE analysis_id = $1 ORDER BY metric',
+    'SELECT document FROM models WHERE analysis_id = $1 AND NOT requested ORDER BY metric',
     [row.analysis_id],
   );
   const report = await db.query<{ pdf_key: string; csv_key: string }>(

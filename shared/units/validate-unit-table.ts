@@ -40,6 +40,8 @@ const binaryValues = ['0', '1', 'true', 'false'];
  * Validates a unit table opened with `readTextTable` (names as spelt in the header).
  * @param table - the opened table
  * @param options - variant column, unit column, metrics
+ * @param numericColumns - the experiment's numeric covariates: a value there that is not a
+ *   number is a row error
  * @returns the per-unit frame and the rejected rows
  * @throws {ValidationError} when a named column is missing or two rows share a unit
  * @example await validateUnitTable(table, { kind: 'unit_table', experiment_id: 'e', variant_column: 'version' })
@@ -47,6 +49,7 @@ const binaryValues = ['0', '1', 'true', 'false'];
 export async function validateUnitTable(
   table: EventTable,
   options: UnitTableOptions,
+  numericColumns: readonly string[] = [],
 ): Promise<ValidatedUnitTable> {
   const find = (name: string) =>
     table.columns.find((c) => canonicalColumnName(c) === canonicalColumnName(name));
@@ -93,6 +96,18 @@ export async function validateUnitTable(
         `${metric.name} is not finite`,
       ]);
     }
+  }
+
+  for (const covariate of numericColumns) {
+    const name = find(covariate);
+    if (name === undefined || !attributes.includes(name)) continue;
+    checks.push([
+      blank(name)
+        .not()
+        .and(number(name).isNull().or(number(name).isNan()).or(number(name).isInfinite())),
+      name,
+      `${name} is not a number (a numeric covariate of experiment ${options.experiment_id})`,
+    ]);
   }
 
   let frame: pl.DataFrame;

@@ -31,8 +31,15 @@ interface Job {
   job_id: string;
   kind: string;
   status: string;
-  result: { analysis_id: string; outcome: string } | null;
+  result: Record<string, unknown> | null;
   error: string | null;
+}
+
+interface Summary {
+  analysis_id: string;
+  alpha: number;
+  metrics: { name: string }[];
+  models: { metric: string }[];
 }
 
 const outbox = async (jobId: string) =>
@@ -58,7 +65,7 @@ describe('POST /v1/analytics/run', () => {
   it('queues a job and a rerun message, then the rerun is recorded as unchanged', async () => {
     const response = await server.api<Accepted>('/v1/analytics/run', {
       method: 'POST',
-      body: { experiment_id: experimentId, metrics: ['conversion', 'revenue'], ci: 0.95 },
+      body: { experiment_id: experimentId },
     });
     expect(response.status).toBe(202);
     const { job_id: jobId } = response.body;
@@ -131,7 +138,7 @@ describe('POST /v1/model/train', () => {
   it('queues a job and an analysis.completed message for the latest analysis', async () => {
     const response = await server.api<Accepted>('/v1/model/train', {
       method: 'POST',
-      body: { experiment_id: experimentId, target: 'revenue' },
+      body: { experiment_id: experimentId },
     });
     expect(response.status).toBe(202);
     const jobId = response.body.job_id;
@@ -157,6 +164,14 @@ describe('POST /v1/model/train', () => {
       [analysisId],
     );
     expect(models.rows).toEqual([{ metric: 'conversion' }, { metric: 'revenue' }]);
+    const chain = await server.stack.deps.db.query<{ features: string[]; requested: boolean }>(
+      'SELECT features, requested FROM models WHERE analysis_id = $1 ORDER BY metric',
+      [analysisId],
+    );
+    for (const row of chain.rows) {
+      expect(row.requested).toBe(false);
+      expect(row.features[0]).toBe('variant');
+    }
   });
 
   it('answers 404 when the experiment has no analysis to train on', async () => {
@@ -170,5 +185,167 @@ describe('POST /v1/model/train', () => {
       `SELECT 1 FROM jobs WHERE experiment_id = 'no-data'`,
     );
     expect(jobs.rows).toEqual([]);
+  });
+});
+
+describe('POST /v1/analytics/run with metrics and ci', () => {
+  it('analyses only those metrics at alpha = 1 - ci, as the latest analysis until the next', async () => {
+    const response = await server.api<Accepted>('/v1/analytics/run', {
+      method: 'POST',
+      body: { experiment_id: experimentId, metrics: ['conversion'], ci: 0.9 },
+    });
+    expect(response.status).toBe(202);
+    const jobId = response.body.job_id;
+    expect((await outbox(jobId)).rows[0]?.payload).toEqual({
+      version: 1,
+      experiment_id: experimentId,
+      job_id: jobId,
+      metrics: ['conversion'],
+      alpha: 0.1,
+    });
+    await server.stack.deps.bus.idle();
+    // Analysed, trained and reported through the chain, nothing dead-lettered.
+    expect(await server.stack.deps.bus.deadLetters()).toEqual([]);
+    const job = await server.api<Job>(`/v1/jobs/${jobId}`);
+    expect(job.body.status).toBe('completed');
+    const requested = job.body.result?.analysis_id as string;
+    expect(job.body.result).toEqual({ analysis_id: requested, outcome: 'new' });
+    expect(requested).not.toBe(analysisId);
+    const summary = await server.api<Summary>(`/v1/experiments/${experimentId}/summary`);
+    expect(summary.body.analysis_id).toBe(requested);
+    expect(summary.body.alpha).toBe(0.1);
+    expect(summary.body.metrics.map((metric) => metric.name)).toEqual(['conversion']);
+    expect(summary.body.models.map((model) => model.metric)).toEqual(['conversion']);
+    const results = await server.api<{ analysis_id: string }>(
+      `/v1/analytics/results/${experimentId}`,
+    );
+    expect(results.body.analysis_id).toBe(requested);
+
+    // The next analysis of everything is the latest again.
+    const next = await server.api<Accepted>('/v1/analytics/run', {
+      method: 'POST',
+      body: { experiment_id: experimentId },
+    });
+    await server.stack.deps.bus.idle();
+    const after = await server.api<Job>(`/v1/jobs/${next.body.job_id}`);
+    expect(after.body.result).toEqual({ analysis_id: analysisId, outcome: 'unchanged' });
+    const back = await server.api<Summary>(`/v1/experiments/${experimentId}/summary`);
+    expect(back.body.analysis_id).toBe(analysisId);
+    expect(back.body.alpha).toBe(0.05);
+    expect(back.body.metrics.map((metric) => metric.name)).toEqual(['conversion', 'revenue']);
+  });
+
+  it('asking for every metric at the defined level is the analysis of everything', async () => {
+    const response = await server.api<Accepted>('/v1/analytics/run', {
+      method: 'POST',
+      body: { experiment_id: experimentId, metrics: ['conversion', 'revenue'], ci: 0.95 },
+    });
+    await server.stack.deps.bus.idle();
+    const job = await server.api<Job>(`/v1/jobs/${response.body.job_id}`);
+    expect(job.body.result).toEqual({ analysis_id: analysisId, outcome: 'unchanged' });
+  });
+
+  it('answers 400 naming an unknown metric, or a ci outside (0, 1)', async () => {
+    const unknown = await server.api<{ error: string }>('/v1/analytics/run', {
+      method: 'POST',
+      body: { experiment_id: experimentId, metrics: ['conversion', 'refunds'] },
+    });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error).toBe(
+      'metrics: unknown metric "refunds" (the experiment has conversion, revenue)',
+    );
+    const level = await server.api<{ error: string }>('/v1/analytics/run', {
+      method: 'POST',
+      body: { experiment_id: experimentId, ci: 95 },
+    });
+    expect(level.status).toBe(400);
+    expect(level.body.error).toMatch(/^ci: /);
+  });
+});
+
+describe('POST /v1/model/train with a target and features', () => {
+  it('fits exactly that target on those features; the job result names the model and its artifact', async () => {
+    const response = await server.api<Accepted>('/v1/model/train', {
+      method: 'POST',
+      body: { experiment_id: experimentId, target: 'conversion', features: ['device', 'geo'] },
+    });
+    expect(response.status).toBe(202);
+    const jobId = response.body.job_id;
+    expect((await outbox(jobId)).rows[0]?.payload).toEqual({
+      version: 1,
+      experiment_id: experimentId,
+      analysis_id: analysisId,
+      job_id: jobId,
+      target: 'conversion',
+      features: ['device', 'geo'],
+    });
+    await server.stack.deps.bus.idle();
+    const job = await server.api<Job>(`/v1/jobs/${jobId}`);
+    expect(job.body.status).toBe('completed');
+    const result = job.body.result as {
+      model_id: string;
+      metrics: { cv: { folds: number; auc: number }; holdout: { units: number; auc: number } };
+      artifact_uri: string;
+      features: string[];
+    };
+    expect(Object.keys(result).sort()).toEqual(['artifact_uri', 'features', 'metrics', 'model_id']);
+    expect(result.features).toEqual(['device', 'geo']);
+    expect(result.metrics.cv.folds).toBe(5);
+    expect(result.metrics.holdout.units).toBeGreaterThan(0);
+    const row = await server.stack.deps.db.query<{
+      metric: string;
+      features: string[];
+      requested: boolean;
+      artifact_key: string;
+      document: { coefficients: { term: string }[] };
+    }>(
+      'SELECT metric, features, requested, artifact_key, document FROM models WHERE model_id = $1',
+      [result.model_id],
+    );
+    const stored = row.rows[0]!;
+    expect([stored.metric, stored.features, stored.requested]).toEqual([
+      'conversion',
+      ['device', 'geo'],
+      true,
+    ]);
+    const terms = stored.document.coefficients.map((c) => c.term);
+    expect(terms.some((term) => term.startsWith('device['))).toBe(true);
+    expect(terms.some((term) => term.startsWith('geo['))).toBe(true);
+    expect(terms.some((term) => term.startsWith('channel['))).toBe(false);
+    expect(result.artifact_uri).toBe(
+      server.stack.deps.blobs.uri(server.stack.deps.config.buckets.artifacts, stored.artifact_key),
+    );
+    const artifact = JSON.parse(
+      (
+        await server.stack.deps.blobs.read(
+          server.stack.deps.config.buckets.artifacts,
+          stored.artifact_key,
+        )
+      ).toString('utf8'),
+    ) as { model_id: string; features: string[]; metric: string };
+    expect([artifact.model_id, artifact.metric, artifact.features]).toEqual([
+      result.model_id,
+      'conversion',
+      ['device', 'geo'],
+    ]);
+    // The chain's models are what the summary shows.
+    const summary = await server.api<Summary>(`/v1/experiments/${experimentId}/summary`);
+    expect(summary.body.models.map((model) => model.metric)).toEqual(['conversion', 'revenue']);
+  });
+
+  it('answers 400 naming an unknown target or feature', async () => {
+    const response = await server.api<{ error: string }>('/v1/model/train', {
+      method: 'POST',
+      body: { experiment_id: experimentId, target: 'refunds', features: ['device', 'shoe_size'] },
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.error).toBe(
+      'target: unknown metric "refunds" (the analysis has conversion, revenue); features: unknown feature "shoe_size" (the analysis has channel, device, geo, landing_page)',
+    );
+    const orphan = await server.api<{ error: string }>('/v1/model/train', {
+      method: 'POST',
+      body: { experiment_id: experimentId, features: ['device'] },
+    });
+    expect(orphan.status).toBe(400);
   });
 });

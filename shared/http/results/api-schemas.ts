@@ -191,10 +191,50 @@ export const predictionsSchema = z.object({
 });
 export type Predictions = z.infer<typeof predictionsSchema>;
 
-/** The body of `POST /v1/analytics/run` and `POST /v1/model/train`. */
+/** The body of `POST /v1/analytics/run` and `POST /v1/model/train`: the experiment. */
 export const jobRequestSchema = z
   .object({ experiment_id: experimentId })
-  .meta({ description: 'Other fields (metrics, ci, target, features) are accepted and ignored.' });
+  .meta({ description: 'Other fields are accepted and ignored.' });
+
+/** The body of `POST /v1/analytics/run`. */
+export const analysisRunRequestSchema = jobRequestSchema
+  .extend({
+    metrics: z
+      .array(z.string().min(1))
+      .min(1)
+      .optional()
+      .meta({ description: 'Analyse only these metrics of the experiment (default all).' }),
+    ci: z.number().gt(0).lt(1).optional().meta({
+      description:
+        "The confidence level, e.g. 0.9: the analysis's alpha is 1 - ci (default the definition's alpha).",
+    }),
+  })
+  .meta({ description: 'Other fields are accepted and ignored.' });
+
+/** The body of `POST /v1/model/train`. */
+export const trainRequestSchema = jobRequestSchema
+  .extend({
+    target: z.string().min(1).optional().meta({
+      description:
+        'The metric to model; then exactly `features` are fitted (default: retrain every metric of the latest analysis).',
+    }),
+    features: z.array(z.string().min(1)).optional().meta({
+      description:
+        'Feature columns to fit beside the variant: attributes (one-hot), numeric covariates (as numbers). Needs `target`.',
+    }),
+  })
+  .meta({ description: 'Other fields are accepted and ignored.' });
+
+/** The result of a completed training job with a `target`. */
+export const trainingResultSchema = z.object({
+  model_id: z.string(),
+  metrics: z.object({
+    cv: modelResultSchema.shape.cv,
+    holdout: modelResultSchema.shape.holdout,
+  }),
+  artifact_uri: z.string(),
+  features: z.array(z.string()),
+});
 
 /** `GET /v1/jobs/{job_id}`. */
 export const jobSchema = z.object({
@@ -202,7 +242,10 @@ export const jobSchema = z.object({
   kind: z.enum(['analysis', 'training']),
   experiment_id: z.string().nullable(),
   status: z.enum(['queued', 'running', 'completed', 'failed']),
-  result: z.unknown().meta({ description: '`{analysis_id, outcome}` once completed.' }),
+  result: z.unknown().meta({
+    description:
+      'Once completed: `{analysis_id, outcome}`, or for a training request with a target `{model_id, metrics, artifact_uri, features}` (TrainingResult).',
+  }),
   error: z.string().nullable(),
   created_at: timestamp,
   updated_at: timestamp,
@@ -329,6 +372,9 @@ export const componentSchemas = {
   AnalyticsResults: analyticsResultsSchema,
   Predictions: predictionsSchema,
   JobRequest: jobRequestSchema,
+  AnalysisRunRequest: analysisRunRequestSchema,
+  TrainRequest: trainRequestSchema,
+  TrainingResult: trainingResultSchema,
   JobAccepted: jobAcceptedSchema,
   Job: jobSchema,
   WebhookRequest: webhookRequestSchema,

@@ -9,7 +9,13 @@ import { enqueueMessage } from '../../adapters/event-bus/outbox.ts';
 import { ValidationError } from '../../errors/errors.ts';
 import { topics } from '../../messages/topics.ts';
 import { sendJson } from '../http-json.ts';
-import { jobRequestSchema, type JobView } from './api-schemas.ts';
+import type { z } from 'zod';
+import type { Queryable } from '../../adapters/database/database.ts';
+import { metricSpecs } from '../../analysis/experiment-definition.ts';
+import { analysisFeatures } from '../../stages/train.ts';
+import { findAnalysis } from '../../store/analysis-records.ts';
+import { findExperiment } from '../../store/experiment-records.ts';
+import { analysisRunRequestSchema, trainRequestSchema, type JobView } from './api-schemas.ts';
 import { experimentState } from './experiment-state.ts';
 import { isoTime } from './iso-time.ts';
 import { findJob, insertJob, newJobId, type JobRow } from './job-records.ts';
@@ -18,12 +24,30 @@ import { checkedId } from './path-ids.ts';
 import type { RouteContext } from '../route.ts';
 
 /**
- * `POST /v1/analytics/run` `{ "experiment_id" }`: re-analyse from the curated data.
+ * `POST /v1/analytics/run` `{ "experiment_id", "metrics"?, "ci"? }`: re-analyse from the
+ * curated data; with `metrics` and `ci`, only those metrics at alpha = 1 - ci, as an analysis of
+ * its own.
  * @param context - the request
+ * @throws {ValidationError} 400 naming an unknown metric or a ci outside (0, 1); 404 for an
+ * unknown experiment
  * @example await requestAnalysis(context)
  */
 export async function requestAnalysis(context: RouteContext): Promise<void> {
-  const experimentId = await requestedExperimentId(context);
+  const body = parsedBody(analysisRunRequestSchema, await readJsonBody(context.req));
+  const experimentId = await knownExperimentId(context, body.experiment_id);
+  if (body.metrics !== undefined) {
+    const experiment = await findExperiment(context.deps.db, experimentId);
+    const known =
+      experiment?.unit_table?.metrics.map((metric) => metric.name) ??
+      metricSpecs(experiment?.definition ?? undefined).map((metric) => metric.name);
+    const unknown = body.metrics.filter((name) => !known.includes(name));
+    if (unknown.length > 0) {
+      throw new ValidationError(
+        `metrics: unknown metric ${unknown.map((name) => `"${name}"`).join(', ')} (the experiment has ${known.join(', ')})`,
+        400,
+      );
+    }
+  }
   const job = await context.deps.db.transaction(async (tx) => {
     const inserted = await insertJob(tx, {
       job_id: newJobId(),
@@ -34,6 +58,9 @@ export async function requestAnalysis(context: RouteContext): Promise<void> {
       version: 1,
       experiment_id: experimentId,
       job_id: inserted.job_id,
+      ...(body.metrics === undefined ? {} : { metrics: body.metrics }),
+      // 1 - 0.9 is 0.09999999999999998 in binary: the alpha a reader expects is 0.1.
+      ...(body.ci === undefined ? {} : { alpha: Number((1 - body.ci).toPrecision(12)) }),
     });
     return inserted;
   });
@@ -41,17 +68,28 @@ export async function requestAnalysis(context: RouteContext): Promise<void> {
 }
 
 /**
- * `POST /v1/model/train` `{ "experiment_id" }`: train the models of the latest analysis again.
+ * `POST /v1/model/train` `{ "experiment_id", "target"?, "features"? }`: with a target, fit
+ * exactly that metric on exactly those features of the latest analysis; without, train every
+ * metric's model of the latest analysis again.
  * @param context - the request
+ * @throws {ValidationError} 400 naming an unknown target or feature; 404 for an unknown
+ * experiment or one without an analysis
  * @example await requestTraining(context)
  */
 export async function requestTraining(context: RouteContext): Promise<void> {
-  const experimentId = await requestedExperimentId(context);
+  const body = parsedBody(trainRequestSchema, await readJsonBody(context.req));
+  const experimentId = await knownExperimentId(context, body.experiment_id);
+  if (body.features !== undefined && body.target === undefined) {
+    throw new ValidationError('features: name the target they predict (target)', 400);
+  }
   const job = await context.deps.db.transaction(async (tx) => {
     const state = await experimentState(tx, experimentId);
     const analysisId = state?.latest_analysis_id ?? null;
     if (analysisId === null) {
       throw new ValidationError(`experiment ${experimentId} has no analysis to train on`, 404);
+    }
+    if (body.target !== undefined) {
+      await checkTrainingRequest(tx, analysisId, body.target, body.features ?? []);
     }
     const inserted = await insertJob(tx, {
       job_id: newJobId(),
@@ -63,6 +101,7 @@ export async function requestTraining(context: RouteContext): Promise<void> {
       experiment_id: experimentId,
       analysis_id: analysisId,
       job_id: inserted.job_id,
+      ...(body.target === undefined ? {} : { target: body.target, features: body.features ?? [] }),
     });
     return inserted;
   });
@@ -81,8 +120,9 @@ export async function getJob(context: RouteContext): Promise<void> {
   sendJson(context.res, 200, jobView(job));
 }
 
-async function requestedExperimentId(context: RouteContext): Promise<string> {
-  const parsed = jobRequestSchema.safeParse(await readJsonBody(context.req));
+/** A request body checked against its schema; 400 naming the first field at fault. */
+function parsedBody<T>(schema: z.ZodType<T>, raw: unknown): T {
+  const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new ValidationError(
@@ -90,11 +130,41 @@ async function requestedExperimentId(context: RouteContext): Promise<string> {
       400,
     );
   }
-  const experimentId = parsed.data.experiment_id;
+  return parsed.data;
+}
+
+async function knownExperimentId(context: RouteContext, experimentId: string): Promise<string> {
   if ((await experimentState(context.deps.db, experimentId)) === undefined) {
     throw new ValidationError(`unknown experiment ${experimentId}`, 404);
   }
   return experimentId;
+}
+
+/** 400 naming every unknown target or feature of a training request. */
+async function checkTrainingRequest(
+  db: Queryable,
+  analysisId: string,
+  target: string,
+  features: readonly string[],
+): Promise<void> {
+  const analysis = await findAnalysis(db, analysisId);
+  const metrics = ((analysis?.details.metrics ?? []) as readonly { name: string }[]).map(
+    (metric) => metric.name,
+  );
+  const available = analysisFeatures(analysis?.details ?? {});
+  const offered = [...(available?.categorical ?? []), ...(available?.numeric ?? [])];
+  const problems = [
+    ...(metrics.includes(target)
+      ? []
+      : [`target: unknown metric "${target}" (the analysis has ${metrics.join(', ')})`]),
+    ...features
+      .filter((name) => !offered.includes(name))
+      .map(
+        (name) =>
+          `features: unknown feature "${name}" (the analysis has ${offered.length === 0 ? 'none' : offered.join(', ')})`,
+      ),
+  ];
+  if (problems.length > 0) throw new ValidationError(problems.join('; '), 400);
 }
 
 async function accepted(context: RouteContext, job: JobRow, experimentId: string): Promise<void> {

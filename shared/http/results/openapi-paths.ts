@@ -281,9 +281,9 @@ export const openApiPaths: Readonly<Record<string, Readonly<Record<string, OpenA
     post: {
       summary: 'Re-analyse an experiment (asynchronous)',
       description:
-        'Queues a job and an `abtest.rerun` message; a rerun without new data is recorded as `unchanged`.',
+        'Queues a job and an `abtest.rerun` message; a rerun without new data is recorded as `unchanged`. With `metrics` and `ci`, only those metrics at alpha = 1 - ci: recorded as its own analysis, which becomes the latest (summary and results) until the next one.',
       tags: ['analytics'],
-      requestBody: body('JobRequest'),
+      requestBody: body('AnalysisRunRequest'),
       responses: {
         '202': json('JobAccepted', 'Queued; follow `links.job`.'),
         ...bodyErrors,
@@ -294,9 +294,11 @@ export const openApiPaths: Readonly<Record<string, Readonly<Record<string, OpenA
   },
   '/v1/model/train': {
     post: {
-      summary: 'Train the models of the latest analysis again (asynchronous)',
+      summary: 'Train a model on the latest analysis (asynchronous)',
+      description:
+        "With `target`, fits exactly that metric on exactly `features` (the job's result is a TrainingResult: `{model_id, metrics, artifact_uri, features}`); without, trains every metric's model again. 400 names an unknown target or feature.",
       tags: ['analytics'],
-      requestBody: body('JobRequest'),
+      requestBody: body('TrainRequest'),
       responses: {
         '202': json('JobAccepted', 'Queued; follow `links.job`.'),
         ...bodyErrors,

@@ -10,6 +10,7 @@ import {
   parseExperimentDefinition,
   planVariants,
 } from '../../../shared/analysis/experiment-definition.ts';
+import { modelSettings } from '../../../shared/analysis/model-settings.ts';
 import { ValidationError } from '../../../shared/errors/errors.ts';
 
 const variants = [
@@ -189,6 +190,36 @@ describe('a definition that breaks a rule', () => {
     ],
     ['a bad id', { ...valid, id: '../etc' }, 'id', messages.id],
     ['an alpha of 1', { ...valid, alpha: 1 }, 'alpha', messages.alphaRange],
+    [
+      'a negative lambda',
+      { ...valid, model: { penalty: 'ridge', lambda: -1 } },
+      'model.lambda',
+      messages.lambdaRange,
+    ],
+    [
+      'a lambda without ridge',
+      { ...valid, model: { penalty: 'none', lambda: 2 } },
+      'model.lambda',
+      messages.lambdaWithoutRidge,
+    ],
+    [
+      'a covariate both numeric and categorical',
+      { ...valid, covariates: { numeric: ['price'], categorical: ['device', 'price'] } },
+      'covariates.categorical.1',
+      messages.covariateTwice('price'),
+    ],
+    [
+      'an events column as a covariate',
+      { ...valid, covariates: { numeric: ['value'] } },
+      'covariates.numeric.0',
+      messages.covariateReserved('value'),
+    ],
+    [
+      'a derived covariate listed as well',
+      { ...valid, derived_covariates: true, covariates: { numeric: ['frequency'] } },
+      'covariates.numeric.0',
+      messages.covariateDerived('frequency'),
+    ],
   ])('%s: 422 at its path', (_case, raw, path, message) => {
     const error = failure(raw);
     expect(error.httpStatus).toBe(422);
@@ -273,6 +304,29 @@ describe('a valid definition', () => {
       guardrail_metrics: ['revenue'],
     });
     expect(definition.variants?.[1]?.config).toEqual({ pages: 1, copy: { cta: 'Buy' } });
+  });
+
+  it('reads the model settings: ridge with lambda cv by default, covariates by kind', () => {
+    const definition = parseExperimentDefinition(
+      'id: e\nmodel: {penalty: ridge}\ncovariates: {numeric: [price]}\nderived_covariates: true\n',
+      'e.yaml',
+    );
+    expect(modelSettings(definition)).toEqual({
+      penalty: 'ridge',
+      lambda: 'cv',
+      numeric: ['price', 'recency_days', 'frequency'],
+      categorical: [],
+      derived: true,
+      lookbackDays: 14,
+    });
+    expect(modelSettings(undefined)).toEqual({
+      penalty: 'none',
+      lambda: null,
+      numeric: [],
+      categorical: null,
+      derived: false,
+      lookbackDays: 14,
+    });
   });
 
   it('parses a file without the new fields exactly as before: no new field is filled in', () => {

@@ -23,7 +23,11 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function validate(csv: string, options: Partial<UnitTableOptions> = {}) {
+async function validate(
+  csv: string,
+  options: Partial<UnitTableOptions> = {},
+  numeric: readonly string[] = [],
+) {
   const file = path.join(dir, `t-${Math.random().toString(36).slice(2)}.csv`);
   await writeFile(file, csv);
   const full: UnitTableOptions = {
@@ -33,7 +37,7 @@ async function validate(csv: string, options: Partial<UnitTableOptions> = {}) {
     ...options,
   };
   const table = await readTextTable(file, 'csv', 'table.csv', unitTableHeader(full));
-  return validateUnitTable(table, full);
+  return validateUnitTable(table, full, numeric);
 }
 
 const cookieCats = [
@@ -151,6 +155,22 @@ describe('validateUnitTable', () => {
       reason: expected.reason,
     });
     expect(units.frame.height).toBe(1);
+  });
+
+  it('rejects a row whose numeric covariate is not a number; an empty one passes', async () => {
+    const units = await validate(
+      'userid,version,spend,Price\n1,a,1.5,10\n2,b,2,cheap\n3,b,2,\n',
+      { metrics: [{ name: 'spend', type: 'continuous' }] },
+      ['price'],
+    );
+    expect(units.rejections).toHaveLength(1);
+    expect(units.rejections[0]).toMatchObject({
+      record: 1,
+      column: 'Price',
+      value: 'cheap',
+      reason: 'Price is not a number (a numeric covariate of experiment e)',
+    });
+    expect(units.frame.height).toBe(2);
   });
 
   it('refuses rows sharing a unit, naming the unit and its lines', async () => {

@@ -1,7 +1,7 @@
 /**
  * The model-adjusted effects: per treatment and metric, the regression-adjusted delta against
  * the control (a conversion-rate delta from the logistic model, a mean delta from the linear
- * one) and the relative lift, with intervals; then how well each model fits in
+ * one, a count delta from the quasi-Poisson one) and the relative lift, with intervals; then how well each model fits in
  * cross-validation, and its flags.
  */
 import { h, numberCell, table } from './dom.js';
@@ -10,6 +10,7 @@ import { formatDifference, formatInterval, formatLift, formatNumber, missing } f
 const modelNames = {
   logistic_regression: 'Logistic regression',
   linear_regression: 'Linear regression (HC1)',
+  quasi_poisson_regression: 'Quasi-Poisson regression (counts)',
 };
 
 function deltaType(model) {
