@@ -28,4 +28,9 @@ export const definitionMessages = {
   startBeforeEnd: 'start_at must be before end_at',
   alphaRange: 'alpha must be greater than 0 and less than 1',
   configObject: 'config must be a JSON object',
+  boundFinite: 'a range bound must be a finite number',
+  nullShareRange: 'max_null_share must be between 0 and 1',
+  rangeBound: (column: string) => `the range of ${column} needs a min, a max or both`,
+  rangeOrder: (column: string, min: number, max: number) =>
+    `the range of ${column} has min ${min} above max ${max}`,
 } as const;

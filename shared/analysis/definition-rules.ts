@@ -2,7 +2,8 @@
  * The rules relating a definition's fields, each reported at the path of the field at fault:
  * unique variant keys, exactly one control (flagged, or the variant keyed `control`), weights
  * given to every variant or none and summing to 1 or to 100 (within 1e-6), unique metric
- * names, a primary metric and guardrail metrics among the metrics, start before end. They run
+ * names, a primary metric and guardrail metrics among the metrics, start before end, a
+ * quality range with a bound and its min at most its max. They run
  * after the fields' own checks and may see a value those checks flagged, so they read it
  * defensively.
  */
@@ -24,6 +25,18 @@ interface RuleInput {
   readonly guardrail_metrics?: readonly string[];
   readonly start_at?: string | undefined;
   readonly end_at?: string | undefined;
+  readonly quality?:
+    | {
+        readonly ranges?:
+          | Readonly<
+              Record<
+                string,
+                { readonly min?: number | undefined; readonly max?: number | undefined }
+              >
+            >
+          | undefined;
+      }
+    | undefined;
 }
 
 type Issue = { readonly message: string; readonly path: (string | number)[] };
@@ -39,7 +52,7 @@ export function definitionRules(definition: RuleInput, ctx: z.RefinementCtx): vo
 }
 
 function brokenRules(d: RuleInput): Issue[] {
-  return [...variantRules(d.variants), ...metricRules(d), ...windowRules(d)];
+  return [...variantRules(d.variants), ...metricRules(d), ...windowRules(d), ...qualityRules(d)];
 }
 
 function variantRules(variants: RuleInput['variants']): Issue[] {
@@ -106,4 +119,15 @@ function windowRules(d: RuleInput): Issue[] {
   return Date.parse(d.start_at) < Date.parse(d.end_at)
     ? []
     : [{ message: messages.startBeforeEnd, path: ['end_at'] }];
+}
+
+function qualityRules(d: RuleInput): Issue[] {
+  return Object.entries(d.quality?.ranges ?? {}).flatMap(([column, range]): Issue[] => {
+    const path = ['quality', 'ranges', column];
+    if (range.min === undefined && range.max === undefined)
+      return [{ message: messages.rangeBound(column), path }];
+    if (range.min !== undefined && range.max !== undefined && range.min > range.max)
+      return [{ message: messages.rangeOrder(column, range.min, range.max), path }];
+    return [];
+  });
 }
