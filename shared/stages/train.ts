@@ -89,8 +89,9 @@ export async function trainAnalysis(deps: StageDeps, payload: AnalysisCompleted)
   await deps.db.transaction(async (tx) => {
     for (const { modelId, key, model } of stored) {
       await tx.query(
-        `INSERT INTO models (model_id, experiment_id, analysis_id, metric, document, artifact_key)
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+        `INSERT INTO models (model_id, experiment_id, analysis_id, metric, document, artifact_key,
+           artifact_uri)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
         [
           modelId,
           payload.experiment_id,
@@ -98,6 +99,7 @@ export async function trainAnalysis(deps: StageDeps, payload: AnalysisCompleted)
           model.metric,
           JSON.stringify(model),
           key,
+          deps.blobs.uri(deps.config.buckets.artifacts, key),
         ],
       );
     }
