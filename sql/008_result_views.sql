@@ -64,3 +64,15 @@ SELECT
   COALESCE(mo.artifact_uri, mo.artifact_key) AS artifact_uri,
   mo.created_at
 FROM models mo;
+
+-- One-time upload URLs handed out by POST /v1/uploads where the blob store signs none (abtest
+-- serve): the URL's secret is kept only as its SHA-256; a PUT claims the row once, before it
+-- expires, and writes the bytes to the object named here in the raw bucket's uploads/ folder.
+CREATE TABLE upload_tickets (
+  ticket_hash text PRIMARY KEY,
+  object text NOT NULL,
+  content_type text NOT NULL,
+  expires_at timestamptz NOT NULL,
+  used_at timestamptz,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
