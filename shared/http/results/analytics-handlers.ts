@@ -42,7 +42,11 @@ export async function latestSummary(context: RouteContext): Promise<ExperimentRe
  */
 export async function getAnalyticsResults(context: RouteContext): Promise<void> {
   const summary = await latestSummary(context);
-  const plots = await analysisPlots(context, summary.experiment_id, summary.analysis_id);
+  // The report stage writes the charts before its row: once the report is there, all of them are.
+  const plots =
+    summary.report === null
+      ? []
+      : await analysisPlots(context, summary.experiment_id, summary.analysis_id);
   sendJson(context.res, 200, analyticsResults(summary, plots));
 }
 
