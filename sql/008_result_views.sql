@@ -76,3 +76,7 @@ CREATE TABLE upload_tickets (
   used_at timestamptz,
   created_at timestamptz NOT NULL DEFAULT now()
 );
+
+-- The trace context (W3C traceparent, tracestate) active when a message was written, so the
+-- stage it triggers continues the same trace; null when nothing was traced.
+ALTER TABLE outbox_messages ADD COLUMN IF NOT EXISTS trace_context jsonb;

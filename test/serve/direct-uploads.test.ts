@@ -73,7 +73,7 @@ describe('direct uploads on abtest serve', () => {
     const put = await fetch(`${server.server.url}${upload.upload_url}`, {
       method: 'PUT',
       headers: { 'content-type': 'text/csv' },
-      body: csv,
+      body: new Uint8Array(csv),
     });
     expect(put.status).toBe(201);
     expect(await put.json()).toMatchObject({ object: upload.object, bytes: csv.length });
