@@ -43,10 +43,7 @@ export async function openAdapters(
   // Off by default; with ABTEST_TRACING set, spans go to Cloud Trace or an OTLP collector.
   const tracing = await startTracing(config, { service: 'abtest' });
   const db = await openDatabase(config);
-  const blobs: BlobStore =
-    config.storage === 'gcs'
-      ? gcsBlobStore({ projectId: config.projectId })
-      : localBlobStore(path.join(config.dataDir, 'buckets'));
+  const blobs = openBlobStore(config);
   const bus: EventBus =
     config.bus === 'pubsub'
       ? pubSubBus(db, { projectId: config.projectId, logger })
@@ -61,6 +58,18 @@ export async function openAdapters(
       await tracing?.shutdown();
     },
   };
+}
+
+/**
+ * The configured blob store: Cloud Storage, or the local folders under the data folder.
+ * @param config - the validated configuration
+ * @returns the blob store
+ * @example const blobs = openBlobStore(config)
+ */
+export function openBlobStore(config: Config): BlobStore {
+  return config.storage === 'gcs'
+    ? gcsBlobStore({ projectId: config.projectId })
+    : localBlobStore(path.join(config.dataDir, 'buckets'));
 }
 
 /**
