@@ -6,9 +6,10 @@ locals {
     "cloudbuild.googleapis.com",       # function builds
     "cloudfunctions.googleapis.com",
     "cloudscheduler.googleapis.com",
-    "eventarc.googleapis.com", # the Cloud Storage trigger
+    "cloudtrace.googleapis.com", # traces of the chain (ABTEST_TRACING=cloud-trace)
+    "eventarc.googleapis.com",   # the Cloud Storage trigger
     "iam.googleapis.com",
-    "iamcredentials.googleapis.com", # signed report URLs (signBlob), OIDC tokens for push
+    "iamcredentials.googleapis.com", # signed download and upload URLs (signBlob), OIDC tokens for push
     "logging.googleapis.com",
     "monitoring.googleapis.com",
     "pubsub.googleapis.com",

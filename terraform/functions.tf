@@ -5,14 +5,15 @@
 #
 # | entry point  | trigger                          | buckets                                    |
 # |--------------|----------------------------------|--------------------------------------------|
-# | ingest       | HTTP POST /v1/ingest/events,     | raw: create (batches/, never overwritten)  |
-# |              | /v1/events, /v1/events/batch     |                                            |
+# | ingest       | HTTP POST /v1/ingest/events,     | raw: create (batches/, never overwritten); |
+# |              | /v1/events, /v1/events/batch,    | signed PUT URLs into uploads/ (POST        |
+# |              | /v1/uploads                      | /v1/uploads)                               |
 # | ingestUpload | GCS finalize, raw bucket         | raw: read uploads/ definitions/, create    |
 # | validate     | push: abtest.batch.received      | raw: read, create rejections/; curated: rw |
 # | analyze      | push: batch.validated, rerun     | curated: rw (events in, users table out)   |
 # | train        | push: abtest.analysis.completed  | curated: read; artifacts: rw (models/)     |
 # | report       | push: abtest.model.trained       | artifacts: rw (reports/)                   |
-# | results      | HTTP /v1/experiments...,         | artifacts: read, signed report URLs;       |
+# | results      | HTTP /v1/experiments...,         | artifacts: read, signed report/chart URLs; |
 # |              | /v1/assignments/bulk, /metrics   | raw: create (enrollment batches)           |
 # | webhooks     | push: abtest.webhook.delivery    | none (the database, and the internet)      |
 #
@@ -44,6 +45,7 @@ locals {
     DB_USER                 = google_sql_user.app.name
     DB_NAME                 = google_sql_database.app.name
     LOG_LEVEL               = var.log_level
+    ABTEST_TRACING          = var.tracing
   }
 
   # The HTTP functions: how callers are admitted, and each token's rate limit per instance.
@@ -108,7 +110,9 @@ locals {
         ABTEST_API_TOKEN  = local.secrets.api_token
         ABTEST_API_TOKENS = local.secrets.api_tokens
       }
-      invokers = local.http_invokers
+      # POST /v1/uploads signs V4 PUT URLs into the raw bucket's uploads/ as this account.
+      sign_urls = true
+      invokers  = local.http_invokers
       bucket_roles = [
         { bucket = google_storage_bucket.raw.name, role = "roles/storage.objectCreator" },
       ]
@@ -272,6 +276,7 @@ module "function" {
   push_delivery         = try(each.value.push_delivery, null)
   bucket_roles          = each.value.bucket_roles
   sign_urls             = try(each.value.sign_urls, false)
+  tracing               = var.tracing
   publishes_to          = local.outbox_topics
   database_instance     = google_sql_database_instance.main.name
 

@@ -232,3 +232,13 @@ variable "enable_apis" {
   description = "Enable the Google APIs the deployment uses (apis.tf). Turn off when a platform team enables them."
   default     = true
 }
+
+variable "tracing" {
+  type        = string
+  description = "Where the functions send their OpenTelemetry traces (ABTEST_TRACING): `cloud-trace` (each function's account gets roles/cloudtrace.agent) or `off`."
+  default     = "cloud-trace"
+  validation {
+    condition     = contains(["cloud-trace", "off"], var.tracing)
+    error_message = "tracing must be cloud-trace or off."
+  }
+}

@@ -62,6 +62,7 @@ const floors: readonly { floor: string; level: number; paths: readonly string[] 
       'shared/csv',
       'shared/random',
       'shared/net',
+      'shared/tracing',
       'shared/version.ts',
     ],
   },

@@ -16,6 +16,7 @@ import { openPgliteDatabase } from './database/pglite-database.ts';
 import type { EventBus } from './event-bus/event-bus.ts';
 import { inProcessBus, type InProcessBusOptions } from './event-bus/in-process-bus.ts';
 import { pubSubBus } from './event-bus/pubsub-bus.ts';
+import { startTracing } from './tracing/tracing-setup.ts';
 
 /** The opened ports. */
 export interface Adapters {
@@ -39,6 +40,8 @@ export async function openAdapters(
   logger: Logger,
   options: Pick<InProcessBusOptions, 'beforeDelivery'> = {},
 ): Promise<Adapters> {
+  // Off by default; with ABTEST_TRACING set, spans go to Cloud Trace or an OTLP collector.
+  const tracing = await startTracing(config, { service: 'abtest' });
   const db = await openDatabase(config);
   const blobs = openBlobStore(config);
   const bus: EventBus =
@@ -52,6 +55,7 @@ export async function openAdapters(
     async close() {
       await bus.close();
       await db.close();
+      await tracing?.shutdown();
     },
   };
 }

@@ -43,4 +43,9 @@ export const definitionMessages = {
   covariateReserved: (name: string) => `covariate "${name}" is an events column, not an attribute`,
   covariateDerived: (name: string) =>
     `covariate "${name}" is derived by derived_covariates: true; do not list it`,
+  boundFinite: 'a range bound must be a finite number',
+  nullShareRange: 'max_null_share must be between 0 and 1',
+  rangeBound: (column: string) => `the range of ${column} needs a min, a max or both`,
+  rangeOrder: (column: string, min: number, max: number) =>
+    `the range of ${column} has min ${min} above max ${max}`,
 } as const;

@@ -5,7 +5,7 @@
  * names, a primary metric and guardrail metrics among the metrics, start before end; a ratio
  * metric's numerator and denominator (and only a ratio's), winsorizing of continuous metrics
  * with lower <= upper, CUPED's lookback and covariate only with `cuped: true`, segments named
- * once. They run
+ * once, a quality range with a bound and its min at most its max. They run
  * after the fields' own checks and may see a value those checks flagged, so they read it
  * defensively.
  */
@@ -36,6 +36,18 @@ interface RuleInput {
     readonly categorical: readonly string[];
   };
   readonly derived_covariates?: boolean | undefined;
+  readonly quality?:
+    | {
+        readonly ranges?:
+          | Readonly<
+              Record<
+                string,
+                { readonly min?: number | undefined; readonly max?: number | undefined }
+              >
+            >
+          | undefined;
+      }
+    | undefined;
 }
 
 interface RuleMetric {
@@ -70,6 +82,7 @@ function brokenRules(d: RuleInput): Issue[] {
     ...windowRules(d),
     ...modelRules(d),
     ...covariateRules(d),
+    ...qualityRules(d),
   ];
 }
 
@@ -200,4 +213,15 @@ function covariateRules(d: RuleInput): Issue[] {
     });
   }
   return issues;
+}
+
+function qualityRules(d: RuleInput): Issue[] {
+  return Object.entries(d.quality?.ranges ?? {}).flatMap(([column, range]): Issue[] => {
+    const path = ['quality', 'ranges', column];
+    if (range.min === undefined && range.max === undefined)
+      return [{ message: messages.rangeBound(column), path }];
+    if (range.min !== undefined && range.max !== undefined && range.min > range.max)
+      return [{ message: messages.rangeOrder(column, range.min, range.max), path }];
+    return [];
+  });
 }

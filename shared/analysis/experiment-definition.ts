@@ -109,6 +109,32 @@ const variantSchema = z
   })
   .strict();
 
+const finiteBound = z.number().refine(Number.isFinite, messages.boundFinite);
+
+/**
+ * Quality gates per column: `ranges` (a value outside `[min, max]` is a row error) and
+ * `max_null_share` (a column emptier than this share rejects the file). Omitted: no gate.
+ */
+const qualitySchema = z
+  .object({
+    ranges: z
+      .record(
+        z.string().min(1),
+        z.object({ min: finiteBound.optional(), max: finiteBound.optional() }).strict(),
+      )
+      .optional(),
+    max_null_share: z
+      .record(
+        z.string().min(1),
+        z.number().min(0, messages.nullShareRange).max(1, messages.nullShareRange),
+      )
+      .optional(),
+  })
+  .strict();
+
+/** The quality gates of a definition. */
+export type QualityGates = z.infer<typeof qualitySchema>;
+
 /** The fields of a definition, before the rules that relate them. */
 export const experimentDefinitionFields = z
   .object({
@@ -146,6 +172,7 @@ export const experimentDefinitionFields = z
     covariates: covariatesSchema.optional(),
     /** Adds `recency_days` and `frequency`, derived from each user's events before exposure. */
     derived_covariates: z.boolean().optional(),
+    quality: qualitySchema.optional(),
   })
   .strict();
 

@@ -30,6 +30,10 @@ const envSchema = z.object({
   GOOGLE_CLOUD_PROJECT: z.string().min(1).default('abtest-local'),
   ABTEST_REJECT_THRESHOLD: z.coerce.number().min(0).max(1).default(0.05),
   ABTEST_MAX_UPLOAD_BYTES: positiveInt.default(1024 * 1024 * 1024),
+  ABTEST_UPLOAD_URL_TTL_SECONDS: positiveInt.max(604_800).default(900),
+  ABTEST_DIRECT_UPLOAD_MAX_BYTES: positiveInt.default(10 * 1024 * 1024 * 1024),
+  ABTEST_TRACING: z.enum(['off', 'otlp', 'cloud-trace']).default('off'),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url().optional(),
   ABTEST_API_TOKEN: z.string().min(16).optional(),
   ABTEST_API_READ_TOKEN: z.string().min(16).optional(),
   ABTEST_API_TOKENS: z
@@ -163,6 +167,16 @@ export interface Config {
   readonly projectId: string;
   readonly rejectThreshold: number;
   readonly maxUploadBytes: number;
+  /** How long a `POST /v1/uploads` URL stays valid. */
+  readonly uploadUrlTtlSeconds: number;
+  /** The most bytes a one-time upload URL of `abtest serve` takes. */
+  readonly directUploadMaxBytes: number;
+  /** Where traces go: nowhere (the default), an OTLP/HTTP collector, or Cloud Trace. */
+  readonly tracing: {
+    readonly exporter: 'off' | 'otlp' | 'cloud-trace';
+    /** The OTLP/HTTP traces endpoint (default `http://localhost:4318/v1/traces`). */
+    readonly otlpEndpoint: string | undefined;
+  };
   /** The bearer token of the results API (read and write). */
   readonly apiToken: string | undefined;
   /** A bearer token that may only read (dashboards); writes with it answer 403. */
@@ -269,6 +283,9 @@ export function loadConfig(
     projectId: e.GOOGLE_CLOUD_PROJECT,
     rejectThreshold: e.ABTEST_REJECT_THRESHOLD,
     maxUploadBytes: e.ABTEST_MAX_UPLOAD_BYTES,
+    uploadUrlTtlSeconds: e.ABTEST_UPLOAD_URL_TTL_SECONDS,
+    directUploadMaxBytes: e.ABTEST_DIRECT_UPLOAD_MAX_BYTES,
+    tracing: { exporter: e.ABTEST_TRACING, otlpEndpoint: e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT },
     apiToken: e.ABTEST_API_TOKEN,
     apiReadToken: e.ABTEST_API_READ_TOKEN,
     apiTokens: e.ABTEST_API_TOKENS,

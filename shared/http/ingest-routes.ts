@@ -1,7 +1,8 @@
 /**
  * The ingest function's routes: `POST /v1/ingest/events` (also `POST /`, the bare function
  * URL) and the events as they happen (`POST /v1/events`, `POST /v1/events/batch`) behind the
- * write token, `GET /v1/batches/{batch_id}` to follow them, `GET /healthz`, `GET /readyz` and
+ * write token, `POST /v1/uploads` for a direct-upload URL (and `PUT /v1/uploads/{ticket}`, the
+ * one-time URL itself), `GET /v1/batches/{batch_id}` to follow them, `GET /healthz`, `GET /readyz` and
  * `GET /metrics`.
  */
 import type { Route } from './route.ts';
@@ -13,6 +14,7 @@ import { batchResponse, handleIngestRequest } from './ingest-request.ts';
 import { checkedId } from './results/path-ids.ts';
 import { metrics } from './results/service-handlers.ts';
 import { postEvent, postEventBatch } from './events/event-handlers.ts';
+import { createUploadUrl, putDirectUpload } from './uploads/upload-handlers.ts';
 
 const upload: Route['handle'] = ({ deps, req, res }) => handleIngestRequest(deps, req, res);
 
@@ -38,6 +40,9 @@ export const ingestRoutes: readonly Route[] = [
   { method: 'POST', path: '/v1/events', access: 'write', handle: postEvent },
   { method: 'POST', path: '/v1/events/batch', access: 'write', handle: postEventBatch },
   { method: 'GET', path: '/v1/batches/{batch_id}', access: 'read', handle: getBatch },
+  { method: 'POST', path: '/v1/uploads', access: 'write', handle: createUploadUrl },
+  // The one-time URL is the credential: no token.
+  { method: 'PUT', path: '/v1/uploads/{ticket}', access: 'public', handle: putDirectUpload },
 ];
 
 /** The ingest function alone also answers on its bare URL and has its own health check. */

@@ -6,6 +6,7 @@
  * full storage) with `Retry-After`, a 500 (logged, not described) for anything else. Every
  * answer is counted in the service's metrics under its route template.
  */
+import { inSpan } from '../tracing/trace-context.ts';
 import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isTransientError, isValidationError } from '../errors/errors.ts';
@@ -119,17 +120,24 @@ export function createRouter(routes: readonly Route[]): ResultsHandler {
       const params = Object.fromEntries(
         match.names.map((name, index) => [name, decodeSegment(values[index] ?? '')]),
       );
-      await match.route.handle({
-        deps,
-        req,
-        res,
-        params,
-        query: url.searchParams,
-        cache: state.cache,
-        logger,
-        caller: { tokenName: verdict.tokenName, canWrite: verdict.canWrite },
-        metrics: state.metrics,
-      });
+      const route = match.route;
+      await inSpan(
+        `${method} ${route.path}`,
+        { 'http.request.method': method, 'http.route': route.path },
+        () =>
+          route.handle({
+            deps,
+            req,
+            res,
+            params,
+            query: url.searchParams,
+            cache: state.cache,
+            logger,
+            caller: { tokenName: verdict.tokenName, canWrite: verdict.canWrite },
+            metrics: state.metrics,
+          }),
+        { role: 'server' },
+      );
     } catch (error) {
       if (res.headersSent) {
         logger.error('results request failed mid-answer', { path, error });

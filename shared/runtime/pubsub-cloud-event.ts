@@ -7,6 +7,7 @@
  */
 import type { BusMessage } from '../adapters/event-bus/event-bus.ts';
 import { allTopics, type Topic } from '../messages/topics.ts';
+import { traceCarrierOf } from '../tracing/trace-context.ts';
 
 /** The parts of a CloudEvent abtest reads. */
 export interface IncomingCloudEvent {
@@ -46,6 +47,7 @@ export function decodePubSubEvent(event: IncomingCloudEvent): {
       id: data.message?.attributes?.message_id ?? data.message?.messageId ?? event.id ?? 'unknown',
       data: payload,
       attempt: 1,
+      traceContext: traceCarrierOf(data.message?.attributes),
     },
   };
 }

@@ -8,7 +8,12 @@ import pl from 'nodejs-polars';
 import { ValidationError } from '../errors/errors.ts';
 import { deduplicateEvents, withEventIds } from '../events/deduplicate-events.ts';
 import { readEventTable, readTextTable } from '../events/read-event-table.ts';
-import { validateEventRows, type Rejection } from '../events/validate-event-rows.ts';
+import {
+  validateEventRows,
+  type Rejection,
+  type ValidatedRows,
+} from '../events/validate-event-rows.ts';
+import { withQualityGates } from './quality-gate-rows.ts';
 import type { BatchRecord } from '../store/batch-records.ts';
 import { findExperiment, numericCovariateColumns } from '../store/experiment-records.ts';
 import { curatedEventsKey, curatedUnitsKey } from '../store/storage-layout.ts';
@@ -60,7 +65,14 @@ export async function checkEventsBatch(
   file: string,
 ): Promise<CheckedBatch> {
   const table = await readEventTable(file, batch.format, batch.source);
-  const rows = await validateEventRows(table, await numericCovariateColumns(deps.db));
+  const validated = await validateEventRows(table, await numericCovariateColumns(deps.db));
+  let rows: ValidatedRows;
+  try {
+    rows = await withQualityGates(deps, validated, batch.source);
+  } catch (error) {
+    await validated.dispose();
+    throw error;
+  }
   return {
     rowsRead: rows.rowsRead,
     rejections: rows.rejections,

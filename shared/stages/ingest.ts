@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { Database } from '../adapters/database/database.ts';
 import { outboxMessage } from '../adapters/event-bus/outbox.ts';
+import { currentTraceCarrier, inSpan } from '../tracing/trace-context.ts';
 import { ValidationError, isValidationError } from '../errors/errors.ts';
 import type { SourceFormat } from '../events/events-contract.ts';
 import type { RowError } from '../result/result-document.ts';
@@ -73,7 +74,14 @@ export function batchIdFor(
  * @throws {ValidationError} (422) when the Idempotency-Key was used for other content
  * @example const { batch } = await ingestUpload(deps, upload)
  */
-export async function ingestUpload(deps: StageDeps, upload: Upload): Promise<IngestOutcome> {
+export function ingestUpload(deps: StageDeps, upload: Upload): Promise<IngestOutcome> {
+  // The root of an upload's trace (or a child of the request that carried it).
+  return inSpan('ingest', { 'abtest.source': upload.source, 'abtest.bytes': upload.byteSize }, () =>
+    receiveUpload(deps, upload),
+  );
+}
+
+async function receiveUpload(deps: StageDeps, upload: Upload): Promise<IngestOutcome> {
   const options = upload.options ?? {};
   const batchId = batchIdFor(upload.contentHash, options);
   let fileError: ValidationError | undefined;
@@ -109,6 +117,7 @@ export async function ingestUpload(deps: StageDeps, upload: Upload): Promise<Ing
     status: fileError === undefined ? 'received' : 'rejected',
     error_message: fileError?.message ?? null,
     errors: fileError === undefined ? [] : [fileErrorEntry(fileError)],
+    trace_context: currentTraceCarrier(),
   };
   if (!(await recordNewBatch(deps.db, fresh))) {
     return { batch: await repeatedBatch(deps, upload.idempotencyKey, batchId), created: false };
@@ -177,7 +186,12 @@ function recordNewBatch(db: Database, batch: NewBatch): Promise<boolean> {
       (batches: readonly NewBatch[]) =>
         insertBatches(db, batches, (b) =>
           b.status === 'received'
-            ? outboxMessage(topics.batchReceived, { version: 1, batch_id: b.batch_id }, b.batch_id)
+            ? outboxMessage(
+                topics.batchReceived,
+                { version: 1, batch_id: b.batch_id },
+                b.batch_id,
+                b.trace_context,
+              )
             : undefined,
         ),
       groupCommitDelayMs,

@@ -8,6 +8,7 @@ import type { BusMessage } from '../adapters/event-bus/event-bus.ts';
 import { isValidationError } from '../errors/errors.ts';
 import { payloadSchemas, type TopicPayloads } from '../messages/message-schemas.ts';
 import type { Topic } from '../messages/topics.ts';
+import { inSpan } from '../tracing/trace-context.ts';
 import type { StageDeps } from './stage-deps.ts';
 
 /**
@@ -33,11 +34,28 @@ export async function handleMessage<T extends Topic>(
     await recordRejectedMessage(deps, topic, message, reason);
     return;
   }
-  try {
-    await work(parsed.data);
-  } catch (error) {
-    if (!isValidationError(error)) throw error;
-    await recordRejectedMessage(deps, topic, message, error.message);
+  // Each stage's span continues the trace its message carries (one trace from upload to report).
+  const rejected = await inSpan(
+    `${topic} process`,
+    {
+      'messaging.system': deps.bus.kind === 'pubsub' ? 'gcp_pubsub' : 'abtest_outbox',
+      'messaging.destination.name': topic,
+      'messaging.message.id': message.id,
+      'abtest.attempt': message.attempt,
+    },
+    async () => {
+      try {
+        await work(parsed.data);
+        return undefined;
+      } catch (error) {
+        if (!isValidationError(error)) throw error;
+        return error.message;
+      }
+    },
+    { parent: message.traceContext ?? {}, role: 'consumer' },
+  );
+  if (rejected !== undefined) {
+    await recordRejectedMessage(deps, topic, message, rejected);
     return;
   }
   await deps.bus.flush();

@@ -1,6 +1,7 @@
 /**
  * The report stage: the PDF for people who read page one and the CSV for analysts, written to
- * `reports/<experiment_id>/<analysis_id>.pdf|.csv` in the artifacts bucket, a `reports` row,
+ * `reports/<experiment_id>/<analysis_id>.pdf|.csv` in the artifacts bucket, its charts as SVG
+ * under `plots/<experiment_id>/<analysis_id>/`, a `reports` row,
  * and `abtest.report.ready`. The artifacts depend only on the analysis (dates and ids come from
  * it, not from the clock), so a second delivery writes the same bytes, or, once the row
  * exists, nothing at all. A message for an analysis no longer the latest is dropped.
@@ -10,10 +11,11 @@ import { ValidationError } from '../errors/errors.ts';
 import type { ModelTrained } from '../messages/message-schemas.ts';
 import { topics } from '../messages/topics.ts';
 import { reportCsv, renderReportPdf, type ReportInput } from '../report/index.ts';
+import { reportPlots } from '../report/report-plots.ts';
 import { findAnalysis } from '../store/analysis-records.ts';
 import { findExperiment } from '../store/experiment-records.ts';
 import { experimentSummary } from '../store/experiment-summary.ts';
-import { reportKey } from '../store/storage-layout.ts';
+import { plotsPrefix, reportKey } from '../store/storage-layout.ts';
 import { abtestVersion } from '../version.ts';
 import { enqueueWebhookEvent } from '../webhooks/enqueue-webhook-event.ts';
 import type { StageDeps } from './stage-deps.ts';
@@ -73,6 +75,16 @@ export async function reportAnalysis(deps: StageDeps, payload: ModelTrained): Pr
     contentType: 'application/pdf',
   });
   await deps.blobs.write(bucket, csvKey, reportCsv(input.experiment), { contentType: 'text/csv' });
+  for (const plot of reportPlots(input)) {
+    await deps.blobs.write(
+      bucket,
+      `${plotsPrefix(experimentId, analysisId)}${plot.name}`,
+      plot.svg,
+      {
+        contentType: 'image/svg+xml',
+      },
+    );
+  }
   await deps.db.transaction(async (tx) => {
     await tx.query(
       `INSERT INTO reports (analysis_id, experiment_id, pdf_key, csv_key) VALUES ($1, $2, $3, $4)

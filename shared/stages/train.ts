@@ -154,8 +154,8 @@ export async function trainAnalysis(deps: StageDeps, payload: AnalysisCompleted)
     for (const { modelId, key, model, features: fitted } of stored) {
       await tx.query(
         `INSERT INTO models (model_id, experiment_id, analysis_id, metric, document, artifact_key,
-           features, requested)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, false) ON CONFLICT DO NOTHING`,
+           features, requested, artifact_uri)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, false, $8) ON CONFLICT DO NOTHING`,
         [
           modelId,
           payload.experiment_id,
@@ -164,6 +164,7 @@ export async function trainAnalysis(deps: StageDeps, payload: AnalysisCompleted)
           JSON.stringify(model),
           key,
           JSON.stringify(fitted),
+          deps.blobs.uri(deps.config.buckets.artifacts, key),
         ],
       );
     }
@@ -232,8 +233,8 @@ async function trainRequested(
   await deps.db.transaction(async (tx) => {
     await tx.query(
       `INSERT INTO models (model_id, experiment_id, analysis_id, metric, document, artifact_key,
-         features, requested)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, true) ON CONFLICT DO NOTHING`,
+         features, requested, artifact_uri)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, true, $8) ON CONFLICT DO NOTHING`,
       [
         modelId,
         payload.experiment_id,
@@ -242,6 +243,7 @@ async function trainRequested(
         JSON.stringify(model),
         stored.key,
         JSON.stringify(requested),
+        deps.blobs.uri(deps.config.buckets.artifacts, stored.key),
       ],
     );
     await updateJob(tx, payload.job_id, 'completed', {

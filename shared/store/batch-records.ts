@@ -2,7 +2,8 @@
  * The `ingest_batches` table: one row per upload, from receipt to validation.
  */
 import type { Queryable } from '../adapters/database/database.ts';
-import type { OutboxMessage } from '../adapters/event-bus/outbox.ts';
+import { storedTraceContext, type OutboxMessage } from '../adapters/event-bus/outbox.ts';
+import type { TraceCarrier } from '../tracing/trace-context.ts';
 import type { SourceFormat } from '../events/events-contract.ts';
 import { batchSummarySchema, type BatchSummary, type RowError } from '../result/result-document.ts';
 
@@ -36,6 +37,8 @@ export type NewBatch = Pick<
   readonly status: BatchStatus;
   readonly error_message?: string | null;
   readonly errors?: readonly RowError[];
+  /** The trace of the upload, carried by the batch's message. */
+  readonly trace_context?: TraceCarrier;
 };
 
 const columns = `batch_id, content_hash, idempotency_key, source, format, raw_key, byte_size,
@@ -113,10 +116,10 @@ export async function insertBatches(
        ON CONFLICT DO NOTHING
        RETURNING batch_id, idempotency_key
      ), announced AS (
-       INSERT INTO outbox_messages (message_id, topic, payload)
-       SELECT m.message_id, m.topic, m.payload::jsonb
-       FROM unnest($12::text[], $13::text[], $14::text[], $15::text[])
-         AS m(batch_id, message_id, topic, payload)
+       INSERT INTO outbox_messages (message_id, topic, payload, trace_context)
+       SELECT m.message_id, m.topic, m.payload::jsonb, m.trace_context::jsonb
+       FROM unnest($12::text[], $13::text[], $14::text[], $15::text[], $16::text[])
+         AS m(batch_id, message_id, topic, payload, trace_context)
        WHERE m.batch_id IN (SELECT batch_id FROM inserted)
        ON CONFLICT (message_id) DO NOTHING
      )
@@ -137,6 +140,7 @@ export async function insertBatches(
       announced.map((entry) => entry.message.message_id),
       announced.map((entry) => entry.message.topic),
       announced.map((entry) => JSON.stringify(entry.message.payload)),
+      announced.map((entry) => storedTraceContext(entry.message)),
     ],
   );
   // A returned row is the first batch of the call with its id and key; later equal ones lost.

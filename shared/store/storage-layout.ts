@@ -2,7 +2,8 @@
  * Where every object lives in the three buckets (DESIGN.md "The chain"). Raw:
  * `uploads/`, `batches/<batch_id>/source.<ext>`, `rejections/<batch_id>.csv`. Curated:
  * `events/experiment_id=<id>/batch_id=<id>.parquet`. Artifacts: `reports/<experiment_id>/
- * <analysis_id>.pdf|.csv`, `models/<experiment_id>/<model_id>.json`.
+ * <analysis_id>.pdf|.csv`, `models/<experiment_id>/<model_id>.json`,
+ * `plots/<experiment_id>/<analysis_id>/<name>.svg`.
  */
 
 /** The raw-bucket prefix a GCS upload must be under to be ingested. */
@@ -83,3 +84,12 @@ export const userTableKey = (experimentId: string, analysisId: string): string =
  */
 export const curatedUnitsKey = (experimentId: string, batchId: string): string =>
   `units/experiment_id=${experimentId}/batch_id=${batchId}.parquet`;
+
+/**
+ * @param experimentId - the experiment
+ * @param analysisId - the analysis
+ * @returns the artifacts prefix of an analysis's charts
+ * @example plotsPrefix('exp1', 'an_1') // 'plots/exp1/an_1/'
+ */
+export const plotsPrefix = (experimentId: string, analysisId: string): string =>
+  `plots/${experimentId}/${analysisId}/`;

@@ -496,6 +496,49 @@ function moduleProblems(tf: TerraformConfig): string[] {
   return problems;
 }
 
+/** The functions whose code signs Cloud Storage URLs: downloads (results), uploads (ingest). */
+export const signsUrls: readonly string[] = ['ingest', 'results'];
+
+/**
+ * Signed URLs and traces: a function that signs URLs may sign as itself (signBlob through
+ * roles/iam.serviceAccountTokenCreator on its own account), and with ABTEST_TRACING=cloud-trace
+ * its account may write spans (roles/cloudtrace.agent), the module deciding both from its inputs.
+ */
+function signingAndTracingProblems(tf: TerraformConfig): string[] {
+  const problems: string[] = [];
+  for (const fn of deployedFunctions(tf.root)) {
+    const args = fn.arguments as { sign_urls?: unknown; tracing?: unknown };
+    if (signsUrls.includes(fn.entryPoint) && args.sign_urls !== true) {
+      problems.push(`${fn.entryPoint}: signs Cloud Storage URLs but has no sign_urls`);
+    }
+    if (
+      args.tracing !== '${var.tracing}' ||
+      fn.environment.ABTEST_TRACING !== String(resolveValue(args.tracing, tf.root))
+    ) {
+      problems.push(
+        `${fn.entryPoint}: ABTEST_TRACING and the module's tracing are not var.tracing`,
+      );
+    }
+  }
+  const resources = tf.functionModule.resource;
+  const signs = resources.google_service_account_iam_member?.signs_urls;
+  if (
+    signs?.role !== 'roles/iam.serviceAccountTokenCreator' ||
+    signs.service_account_id !== '${google_service_account.function.name}' ||
+    signs.count !== '${var.sign_urls ? 1 : 0}'
+  ) {
+    problems.push('modules/function: sign_urls does not grant token creator on its own account');
+  }
+  const traces = resources.google_project_iam_member?.trace_agent;
+  if (
+    traces?.role !== 'roles/cloudtrace.agent' ||
+    traces.count !== '${var.tracing == "cloud-trace" ? 1 : 0}'
+  ) {
+    problems.push('modules/function: cloud-trace tracing does not grant roles/cloudtrace.agent');
+  }
+  return problems;
+}
+
 /**
  * Every wiring problem of the configuration against the code.
  * @param tf - the parsed configuration
@@ -511,5 +554,6 @@ export function wiringProblems(tf: TerraformConfig, code: CodeFacts): string[] {
     ...bucketProblems(tf),
     ...publisherProblems(tf, code),
     ...moduleProblems(tf),
+    ...signingAndTracingProblems(tf),
   ];
 }

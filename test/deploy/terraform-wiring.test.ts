@@ -385,6 +385,22 @@ describe('each check notices what is taken away', () => {
     );
   });
 
+  it('a function that signs upload URLs without the right to sign', () => {
+    const problems = problemsAfter((copy) => {
+      delete functionsOf(copy).ingest.sign_urls;
+    });
+    expect(problems).toEqual(['ingest: signs Cloud Storage URLs but has no sign_urls']);
+  });
+
+  it('a module that exports traces without roles/cloudtrace.agent', () => {
+    const problems = problemsAfter((copy) => {
+      delete copy.functionModule.resource.google_project_iam_member?.trace_agent;
+    });
+    expect(problems).toEqual([
+      'modules/function: cloud-trace tracing does not grant roles/cloudtrace.agent',
+    ]);
+  });
+
   it('a module that no longer gives each function its own account', () => {
     const problems = problemsAfter((copy) => {
       const fn = copy.functionModule.resource.google_cloudfunctions2_function.function;

@@ -179,3 +179,57 @@ describe('report downloads', () => {
     }
   });
 });
+
+describe('charts', () => {
+  type Plots = { analysis_id: string; plots: { name: string; url: string }[] };
+
+  it('lists the report charts with signed URLs on a store that signs them, and redirects to one', async () => {
+    const asked: string[] = [];
+    const signing: BlobStore = {
+      ...server.stack.deps.blobs,
+      signedUrl: async (bucket, key, ttlSeconds) => {
+        asked.push(`${bucket}/${key}`);
+        return `https://storage.example.test/${bucket}/${key}?X-Goog-Expires=${ttlSeconds}`;
+      },
+    };
+    server.use({ ...server.stack.deps, blobs: signing });
+    try {
+      const response = await server.api<Plots>(`/v1/analytics/results/${experimentId}`);
+      expect(response.status).toBe(200);
+      const names = response.body.plots.map((plot) => plot.name);
+      expect(names).toContain('forest-conversion.svg');
+      expect(names).toContain('forest-revenue.svg');
+      for (const plot of response.body.plots) {
+        expect(plot.url).toBe(
+          `https://storage.example.test/artifacts/plots/${experimentId}/${analysisId}/${plot.name}?X-Goog-Expires=300`,
+        );
+      }
+      const redirect = await server.api(
+        `/v1/experiments/${experimentId}/analyses/${analysisId}/plots/forest-conversion.svg`,
+      );
+      expect(redirect.status).toBe(302);
+      expect(redirect.headers.get('location')).toBe(
+        `https://storage.example.test/artifacts/plots/${experimentId}/${analysisId}/forest-conversion.svg?X-Goog-Expires=300`,
+      );
+    } finally {
+      server.use();
+    }
+  });
+
+  it('serves a chart as SVG, and only an analysis of the experiment named', async () => {
+    const chart = await server.api<string>(
+      `/v1/experiments/${experimentId}/analyses/${analysisId}/plots/forest-revenue.svg`,
+    );
+    expect(chart.status).toBe(200);
+    expect(chart.headers.get('content-type')).toBe('image/svg+xml');
+    expect(chart.body).toContain('<title>Relative lift of revenue vs control');
+    const elsewhere = await server.api(
+      `/v1/experiments/other-exp/analyses/${analysisId}/plots/forest-revenue.svg`,
+    );
+    expect(elsewhere.status).toBe(404);
+    const badName = await server.api(
+      `/v1/experiments/${experimentId}/analyses/${analysisId}/plots/..%2Fsecret.svg`,
+    );
+    expect(badName.status).toBe(400);
+  });
+});

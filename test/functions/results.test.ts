@@ -238,7 +238,15 @@ describe('reads', () => {
         report_pdf: summary.report === null ? null : `${base}/reports/${summary.analysis_id}.pdf`,
         report_csv: summary.report === null ? null : `${base}/reports/${summary.analysis_id}.csv`,
       },
+      plots: expect.any(Array),
     });
+    // The charts, once the report is written: each downloadable through the API.
+    const plots = response.body.plots as { name: string; url: string }[];
+    if (summary.report === null) expect(plots).toEqual([]);
+    else expect(plots.map((plot) => plot.name)).toContain('forest-conversion.svg');
+    for (const plot of plots) {
+      expect(plot.url).toBe(`${base}/analyses/${summary.analysis_id}/plots/${plot.name}`);
+    }
   });
 
   it('GET /v1/model/predictions/{id} gives model deltas and lifts vs the control mean', async () => {

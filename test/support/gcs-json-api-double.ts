@@ -11,7 +11,8 @@
  *   `pageToken`/`maxResults`);
  * - `DELETE /storage/v1/b/{bucket}/o/{object}`;
  * - `GET /{bucket}/{object}?X-Goog-Signature=...`: a V4 signed URL, whose signature is checked
- *   against the public key the double is given
+ *   against the public key the double is given; `PUT` to a V4 URL signed for a write (with its
+ *   `content-type` among the signed headers) stores the body as the object
  *   (https://cloud.google.com/storage/docs/authentication/signatures).
  *
  * Buckets exist implicitly. Anything else answers 501 and is recorded in `unsupported`, so a test
@@ -191,6 +192,30 @@ export async function startGcsJsonApiDouble(
     sendMedia(response, find(decodeURIComponent(bucket), rest.map(decodeURIComponent).join('/')));
   };
 
+  const signedUpload = async (request: IncomingMessage, url: URL, response: ServerResponse) => {
+    const [, bucket = '', ...rest] = url.pathname.split('/');
+    if (options.signingKey === undefined || !verifyV4Signature(request, url, options.signingKey)) {
+      throw new HttpError(403, 'SignatureDoesNotMatch', 'forbidden');
+    }
+    const issued = parseGoogDate(url.searchParams.get('X-Goog-Date') ?? '');
+    const expires = Number(url.searchParams.get('X-Goog-Expires'));
+    if (!(issued + expires * 1000 > Date.now()))
+      throw new HttpError(400, 'ExpiredToken', 'expired');
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const name = rest.map(decodeURIComponent).join('/');
+    const key = keyOf(decodeURIComponent(bucket), name);
+    objects.set(key, {
+      bucket: decodeURIComponent(bucket),
+      name,
+      data: Buffer.concat(chunks),
+      contentType: request.headers['content-type'] ?? 'application/octet-stream',
+      generation: (generation += 1),
+      updated: new Date().toISOString(),
+    });
+    response.writeHead(200).end();
+  };
+
   const route = async (request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? '/', 'http://double');
     const method = request.method ?? 'GET';
@@ -224,6 +249,9 @@ export async function startGcsJsonApiDouble(
     }
     if (method === 'GET' && url.searchParams.has('X-Goog-Signature')) {
       return signedDownload(request, url, response);
+    }
+    if (method === 'PUT' && url.searchParams.has('X-Goog-Signature')) {
+      return signedUpload(request, url, response);
     }
     unsupported.push(`${method} ${url.pathname}`);
     throw new HttpError(501, `${method} ${url.pathname} not supported by the double`, 'notImpl');
@@ -321,13 +349,16 @@ function encodeRfc3986(text: string): string {
   );
 }
 
-/** Rebuilds the V4 string-to-sign of a signed GET and checks the RSA-SHA256 signature. */
+/** Rebuilds the V4 string-to-sign of a signed GET or PUT and checks the RSA-SHA256 signature. */
 function verifyV4Signature(request: IncomingMessage, url: URL, key: KeyObject): boolean {
   const signature = url.searchParams.get('X-Goog-Signature') ?? '';
   if (url.searchParams.get('X-Goog-Algorithm') !== 'GOOG4-RSA-SHA256') return false;
   const signedHeaders = (url.searchParams.get('X-Goog-SignedHeaders') ?? '').split(';');
   const host = (request.headers.host ?? '').replace(/:\d+$/, '');
-  const headerValues: Record<string, string> = { host };
+  const headerValues: Record<string, string> = {
+    host,
+    'content-type': request.headers['content-type'] ?? '',
+  };
   const canonicalHeaders = signedHeaders.map((name) => `${name}:${headerValues[name] ?? ''}\n`);
   const query = [...url.searchParams.entries()]
     .filter(([name]) => name !== 'X-Goog-Signature')
@@ -335,7 +366,7 @@ function verifyV4Signature(request: IncomingMessage, url: URL, key: KeyObject): 
     .sort()
     .join('&');
   const canonicalRequest = [
-    'GET',
+    request.method ?? 'GET',
     url.pathname,
     query,
     canonicalHeaders.join(''),

@@ -37,6 +37,16 @@ export interface BlobStore {
   localFile(bucket: string, key: string): Promise<string>;
   /** A time-limited download URL, or null when the store has none (local folders). */
   signedUrl(bucket: string, key: string, ttlSeconds: number): Promise<string | null>;
+  /**
+   * A time-limited URL a client PUTs an object's bytes to (with this `Content-Type`), or null
+   * when the store has none (local folders: `abtest serve` hands out its own one-time URL).
+   */
+  signedUploadUrl(
+    bucket: string,
+    key: string,
+    contentType: string,
+    ttlSeconds: number,
+  ): Promise<string | null>;
   /** Where the object is, for documents: `gs://bucket/key`, or the local file's path. */
   uri(bucket: string, key: string): string;
 }

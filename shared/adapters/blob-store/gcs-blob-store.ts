@@ -104,6 +104,16 @@ export function gcsBlobStore(options: StorageOptions = {}): BlobStore {
       });
       return url;
     },
+    async signedUploadUrl(bucket, key, contentType, ttlSeconds) {
+      // V4, signed for a PUT with this Content-Type: the client must send the same header.
+      const [url] = await file(bucket, key).getSignedUrl({
+        version: 'v4',
+        action: 'write',
+        contentType,
+        expires: Date.now() + ttlSeconds * 1000,
+      });
+      return url;
+    },
     uri: (bucket, key) => `gs://${bucket}/${key}`,
   };
 }

@@ -138,6 +138,7 @@ export function localBlobStore(root: string): BlobStore {
     },
     localFile: async (bucket, key) => fileOf(bucket, key),
     signedUrl: async () => null,
+    signedUploadUrl: async () => null,
     uri: (bucket, key) => fileOf(bucket, key),
   };
 }

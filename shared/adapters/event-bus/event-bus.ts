@@ -5,6 +5,7 @@
  * transaction as the state a message announces; `flush` then sends what the outbox holds.
  */
 import type { Topic } from '../../messages/topics.ts';
+import type { TraceCarrier } from '../../tracing/trace-context.ts';
 
 /** One delivery of a message to a subscription. */
 export interface BusMessage {
@@ -15,6 +16,8 @@ export interface BusMessage {
   readonly data: unknown;
   /** 1 for the first delivery. */
   readonly attempt: number;
+  /** The trace the message continues (W3C `traceparent`), when it was written in one. */
+  readonly traceContext?: TraceCarrier;
 }
 
 /** Handles one message; throwing makes the bus redeliver it later. */

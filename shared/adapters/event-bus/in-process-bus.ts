@@ -15,6 +15,7 @@
  */
 import type { Logger } from '../../logging/logger.ts';
 import type { Topic } from '../../messages/topics.ts';
+import { traceCarrierOf } from '../../tracing/trace-context.ts';
 import type { Database } from '../database/database.ts';
 import { randomSource } from '../../random/random-source.ts';
 import type { EventBus, MessageHandler, SubscriptionOptions } from './event-bus.ts';
@@ -59,6 +60,7 @@ interface ReadyDelivery {
   readonly subscription: string;
   readonly topic: Topic;
   readonly payload: unknown;
+  readonly trace_context: unknown;
   readonly attempts: number;
 }
 
@@ -115,7 +117,7 @@ export function inProcessBus(db: Database, options: InProcessBusOptions): InProc
     const names = [...lane.names];
     if (names.length === 0) return [];
     const result = await db.query<ReadyDelivery>(
-      `SELECT d.message_id, d.subscription, m.topic, m.payload, d.attempts
+      `SELECT d.message_id, d.subscription, m.topic, m.payload, m.trace_context, d.attempts
        FROM bus_deliveries d JOIN outbox_messages m USING (message_id)
        WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND d.subscription = ANY($1)
        ORDER BY d.next_attempt_at, m.created_at, d.message_id, d.subscription LIMIT $2`,
@@ -143,6 +145,7 @@ export function inProcessBus(db: Database, options: InProcessBusOptions): InProc
         topic: delivery.topic,
         data: delivery.payload,
         attempt,
+        traceContext: traceCarrierOf(delivery.trace_context),
       });
       return undefined;
     } catch (error) {

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Topic } from '../../messages/topics.ts';
 import type { TopicPayloads } from '../../messages/message-schemas.ts';
+import { currentTraceCarrier, type TraceCarrier } from '../../tracing/trace-context.ts';
 import type { Queryable } from '../database/database.ts';
 
 /** A row of the outbox. */
@@ -14,6 +15,8 @@ export interface OutboxMessage {
   readonly message_id: string;
   readonly topic: Topic;
   readonly payload: unknown;
+  /** The trace context active when it was written (`{}` or null when nothing was traced). */
+  readonly trace_context?: TraceCarrier | null;
 }
 
 /**
@@ -33,9 +36,9 @@ export async function enqueueMessage<T extends Topic>(
 ): Promise<string> {
   const message = outboxMessage(topic, payload, key ?? randomUUID());
   await tx.query(
-    `INSERT INTO outbox_messages (message_id, topic, payload) VALUES ($1, $2, $3)
+    `INSERT INTO outbox_messages (message_id, topic, payload, trace_context) VALUES ($1, $2, $3, $4)
      ON CONFLICT (message_id) DO NOTHING`,
-    [message.message_id, topic, JSON.stringify(payload)],
+    [message.message_id, topic, JSON.stringify(payload), storedTraceContext(message)],
   );
   return message.message_id;
 }
@@ -45,6 +48,7 @@ export async function enqueueMessage<T extends Topic>(
  * @param topic - where it goes
  * @param payload - its JSON body
  * @param key - the deduplication key: the same (topic, key) is one message
+ * @param traceContext - the trace it continues (default: the active one)
  * @returns the row to insert
  * @example outboxMessage(topics.batchReceived, { version: 1, batch_id }, batch_id)
  */
@@ -52,8 +56,20 @@ export function outboxMessage<T extends Topic>(
   topic: T,
   payload: TopicPayloads[T],
   key: string,
+  traceContext: TraceCarrier = currentTraceCarrier(),
 ): OutboxMessage {
-  return { message_id: `${topic}:${key}`, topic, payload };
+  return { message_id: `${topic}:${key}`, topic, payload, trace_context: traceContext };
+}
+
+/**
+ * A message's trace context as the outbox stores it: JSON, or null when there is none.
+ * @param message - the message
+ * @returns the `trace_context` column's value
+ * @example storedTraceContext(outboxMessage(topic, payload, key)) // null when tracing is off
+ */
+export function storedTraceContext(message: OutboxMessage): string | null {
+  const carrier = message.trace_context ?? {};
+  return carrier.traceparent === undefined ? null : JSON.stringify(carrier);
 }
 
 /**
@@ -65,7 +81,7 @@ export function outboxMessage<T extends Topic>(
  */
 export async function unsentMessages(db: Queryable, limit: number): Promise<OutboxMessage[]> {
   const result = await db.query<OutboxMessage>(
-    `SELECT message_id, topic, payload FROM outbox_messages
+    `SELECT message_id, topic, payload, trace_context FROM outbox_messages
      WHERE sent_at IS NULL ORDER BY created_at, message_id LIMIT $1`,
     [limit],
   );

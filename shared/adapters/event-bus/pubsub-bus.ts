@@ -24,6 +24,7 @@ import { TransientError } from '../../errors/errors.ts';
 import type { EventBus } from './event-bus.ts';
 import { deliveryPolicy } from './event-bus.ts';
 import { unsentMessages } from './outbox.ts';
+import { traceCarrierOf } from '../../tracing/trace-context.ts';
 
 const alreadyExists = 6;
 const notFound = 5;
@@ -160,6 +161,7 @@ export function pubSubBus(db: Database, options: PubSubBusOptions): PubSubBus {
               topic,
               data: decodeJson(message.data),
               attempt: message.deliveryAttempt > 0 ? message.deliveryAttempt : 1,
+              traceContext: traceCarrierOf(message.attributes),
             });
             message.ack();
           } catch (error) {
@@ -193,7 +195,11 @@ export function pubSubBus(db: Database, options: PubSubBusOptions): PubSubBus {
         const publish = () =>
           publisher(message.topic).publishMessage({
             json: message.payload,
-            attributes: { message_id: message.message_id },
+            // The trace context travels as attributes (W3C traceparent, tracestate).
+            attributes: {
+              ...traceCarrierOf(message.trace_context),
+              message_id: message.message_id,
+            },
           });
         try {
           await publish();

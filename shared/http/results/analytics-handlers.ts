@@ -8,6 +8,7 @@ import { experimentSummary } from '../../store/experiment-summary.ts';
 import { sendJson } from '../http-json.ts';
 import { analyticsResults, modelPredictions } from './analytics-views.ts';
 import { experimentPath, latestAnalysisOf, requestedExperiment } from './experiment-context.ts';
+import { analysisPlots } from './plot-handlers.ts';
 import type { RouteContext } from '../route.ts';
 
 /**
@@ -40,7 +41,13 @@ export async function latestSummary(context: RouteContext): Promise<ExperimentRe
  * @example await getAnalyticsResults(context)
  */
 export async function getAnalyticsResults(context: RouteContext): Promise<void> {
-  sendJson(context.res, 200, analyticsResults(await latestSummary(context)));
+  const summary = await latestSummary(context);
+  // The report stage writes the charts before its row: once the report is there, all of them are.
+  const plots =
+    summary.report === null
+      ? []
+      : await analysisPlots(context, summary.experiment_id, summary.analysis_id);
+  sendJson(context.res, 200, analyticsResults(summary, plots));
 }
 
 /**

@@ -12,10 +12,14 @@ import { experimentPath } from './experiment-context.ts';
  * comparisons (tests, p-values raw and adjusted, differences and relative lifts with
  * intervals, Bayesian probabilities), and where to download the reports.
  * @param summary - the experiment object
+ * @param plots - the analysis's charts and their download URLs
  * @returns the analytics view
  * @example analyticsResults(summary).metrics[0]?.comparisons[0]?.p_value
  */
-export function analyticsResults(summary: ExperimentResult): AnalyticsResults {
+export function analyticsResults(
+  summary: ExperimentResult,
+  plots: AnalyticsResults['plots'] = [],
+): AnalyticsResults {
   const base = experimentPath(summary.experiment_id);
   const report = (format: 'pdf' | 'csv') =>
     summary.report === null ? null : `${base}/reports/${summary.analysis_id}.${format}`;
@@ -28,6 +32,7 @@ export function analyticsResults(summary: ExperimentResult): AnalyticsResults {
     srm: { p_value: summary.srm.p_value, flagged: summary.srm.flagged },
     metrics: summary.metrics,
     links: { summary: `${base}/summary`, report_pdf: report('pdf'), report_csv: report('csv') },
+    plots,
   };
 }
 

@@ -157,6 +157,8 @@ export const analyticsResultsSchema = z.object({
   srm: z.object({ p_value: nullableNumber, flagged: z.boolean() }),
   metrics: z.array(metricResultSchema),
   links: reportLinksSchema,
+  /** The analysis's charts (SVG): a signed URL on Cloud Storage, else the API's download path. */
+  plots: z.array(z.object({ name: z.string(), url: z.string() })),
 });
 export type AnalyticsResults = z.infer<typeof analyticsResultsSchema>;
 

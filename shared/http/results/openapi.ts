@@ -9,6 +9,11 @@ import { componentSchemas } from './api-schemas.ts';
 import { experimentComponentSchemas, requestComponentSchemas } from './experiment-api-schemas.ts';
 import { openApiExperimentPaths } from './openapi-experiment-paths.ts';
 import { openApiPaths } from './openapi-paths.ts';
+import {
+  openApiPlatformPaths,
+  platformComponentSchemas,
+  platformRequestSchemas,
+} from './openapi-platform-paths.ts';
 
 /** An OpenAPI document, as plain JSON. */
 export type OpenApiDocument = Readonly<Record<string, unknown>> & {
@@ -78,7 +83,7 @@ export function openApiDocument(): OpenApiDocument {
       { name: 'webhooks', description: 'Signed notifications of new analyses and reports.' },
       { name: 'service', description: 'Health and this documentation.' },
     ],
-    paths: mergePaths(openApiPaths, openApiExperimentPaths),
+    paths: mergePaths(openApiPaths, openApiExperimentPaths, openApiPlatformPaths),
     components: {
       securitySchemes: {
         bearerAuth: {
@@ -89,8 +94,11 @@ export function openApiDocument(): OpenApiDocument {
         },
       },
       schemas: {
-        ...componentJsonSchemas({ ...componentSchemas, ...experimentComponentSchemas }, 'output'),
-        ...componentJsonSchemas(requestComponentSchemas, 'input'),
+        ...componentJsonSchemas(
+          { ...componentSchemas, ...experimentComponentSchemas, ...platformComponentSchemas },
+          'output',
+        ),
+        ...componentJsonSchemas({ ...requestComponentSchemas, ...platformRequestSchemas }, 'input'),
       },
     },
   };

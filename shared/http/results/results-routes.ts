@@ -7,6 +7,7 @@ import { getAnalyticsResults, getPredictions } from './analytics-handlers.ts';
 import { getExperiment, getSummary, listAnalyses, listExperiments } from './experiment-handlers.ts';
 import { getJob, requestAnalysis, requestTraining } from './job-handlers.ts';
 import { downloadReport, latestReport } from './report-handlers.ts';
+import { downloadPlot } from './plot-handlers.ts';
 import type { Route } from '../route.ts';
 import { docs, health, metrics, openApiJson, readiness } from './service-handlers.ts';
 import { getAssignment, postBulkAssignments } from '../experiments/assignment-handlers.ts';
@@ -97,6 +98,12 @@ export const resultsRoutes: readonly Route[] = [
     path: '/v1/experiments/{experiment_id}/report',
     access: 'read',
     handle: latestReport,
+  },
+  {
+    method: 'GET',
+    path: '/v1/experiments/{experiment_id}/analyses/{analysis_id}/plots/{name}',
+    access: 'read',
+    handle: downloadPlot,
   },
   {
     method: 'GET',

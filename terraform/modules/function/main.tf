@@ -136,6 +136,16 @@ resource "google_service_account_iam_member" "signs_urls" {
   member             = local.member
 }
 
+# Spans exported to Cloud Trace (shared/adapters/tracing/tracing-setup.ts) are written as the
+# function's own account.
+resource "google_project_iam_member" "trace_agent" {
+  count = var.tracing == "cloud-trace" ? 1 : 0
+
+  project = var.project_id
+  role    = "roles/cloudtrace.agent"
+  member  = local.member
+}
+
 resource "google_cloud_run_v2_service_iam_member" "invoker" {
   for_each = local.invokers
 

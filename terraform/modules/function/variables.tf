@@ -169,6 +169,12 @@ variable "database_instance" {
 
 variable "sign_urls" {
   type        = bool
-  description = "Let the function sign Cloud Storage URLs as itself (roles/iam.serviceAccountTokenCreator on its own account), for report downloads."
+  description = "Let the function sign Cloud Storage URLs as itself (roles/iam.serviceAccountTokenCreator on its own account: iam.serviceAccounts.signBlob), for downloads and direct uploads."
   default     = false
+}
+
+variable "tracing" {
+  type        = string
+  description = "ABTEST_TRACING of the function: with `cloud-trace` its account may write spans (roles/cloudtrace.agent)."
+  default     = "off"
 }

@@ -28,13 +28,20 @@ describe('the OpenAPI document', () => {
     expect(documented).toEqual(served);
   });
 
-  it('marks exactly the dashboard, healthz, readyz, openapi.json and docs as needing no token', () => {
+  it('marks exactly the dashboard, healthz, readyz, openapi.json, docs and the one-time upload URL as needing no token', () => {
     const open = Object.entries(document.paths).flatMap(([path, methods]) =>
       Object.values(methods)
         .filter((operation) => Array.isArray(operation.security) && operation.security.length === 0)
         .map(() => path),
     );
-    expect(open.sort()).toEqual(['/', '/docs', '/healthz', '/openapi.json', '/readyz']);
+    expect(open.sort()).toEqual([
+      '/',
+      '/docs',
+      '/healthz',
+      '/openapi.json',
+      '/readyz',
+      '/v1/uploads/{ticket}',
+    ]);
     expect(
       apiRoutes
         .filter((route) => route.access === 'public')

@@ -124,6 +124,39 @@ describe('Cloud Storage BlobStore', () => {
     expect((await fetch(url)).status).toBe(403);
   });
 
+  it('signs a V4 PUT URL into uploads/ (contract test of our adapter: the double checks the signature over the method, host and content type)', async () => {
+    const signed = await store.signedUploadUrl(
+      bucket,
+      'uploads/direct/u1/events.csv',
+      'text/csv',
+      900,
+    );
+
+    const url = new URL(signed ?? '');
+    expect(url.origin).toBe(gcs.endpoint);
+    expect(url.pathname).toBe(`/${bucket}/uploads/direct/u1/events.csv`);
+    expect(url.searchParams.get('X-Goog-Algorithm')).toBe('GOOG4-RSA-SHA256');
+    expect(url.searchParams.get('X-Goog-Credential')).toMatch(
+      new RegExp(`^${clientEmail}/\\d{8}/auto/storage/goog4_request$`),
+    );
+    expect(['899', '900']).toContain(url.searchParams.get('X-Goog-Expires'));
+    expect(url.searchParams.get('X-Goog-SignedHeaders')).toBe('content-type;host');
+    expect(url.searchParams.get('X-Goog-Signature')).toMatch(/^[0-9a-f]{512}$/);
+
+    const body = 'user_id,experiment_id,variant,event_type,timestamp\n';
+    // Another content type than the one signed is refused; the signed one is stored.
+    const wrongType = await fetch(url, {
+      method: 'PUT',
+      headers: { 'content-type': 'text/plain' },
+      body,
+    });
+    expect(wrongType.status).toBe(403);
+    const put = await fetch(url, { method: 'PUT', headers: { 'content-type': 'text/csv' }, body });
+    expect(put.status).toBe(200);
+    expect(gcs.object(bucket, 'uploads/direct/u1/events.csv')?.data.toString()).toBe(body);
+    expect(await store.read(bucket, 'uploads/direct/u1/events.csv')).toEqual(Buffer.from(body));
+  });
+
   it('never shows a reader of an earlier localFile a partial file while downloading again', async () => {
     const data = Buffer.alloc(4 * 1024 * 1024, 'curated-');
     await store.write(bucket, 'curated/big.parquet', data);
