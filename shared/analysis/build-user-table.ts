@@ -8,6 +8,7 @@
 import pl from 'nodejs-polars';
 import { curatedColumns } from '../events/validate-event-rows.ts';
 import { MISSING_LEVEL, type CategoricalColumn, type UnitTable } from '../models/unit-table.ts';
+import { dailyMetricIncrements, type DailyIncrements } from './daily-metric-increments.ts';
 import type { ExperimentDefinition, MetricSpec } from './experiment-definition.ts';
 
 /** The per-user table of an experiment, with what was left out. */
@@ -28,6 +29,8 @@ export interface UserFrame {
   readonly excludedMultipleVariants: number;
   /** Accepted events stored for the experiment. */
   readonly events: number;
+  /** Per metric (in the order given), what each user gained each day; absent for unit tables. */
+  readonly daily?: readonly DailyIncrements[];
 }
 
 const coreColumns = new Set<string>(curatedColumns);
@@ -89,10 +92,15 @@ export async function buildUserFrame(
     .select(...plan.output)
     .sort('user_id')
     .collect({ streaming: true });
+  const rowOf = frame.select('user_id').withRowIndex('__row').lazy();
+  const daily = await Promise.all(
+    metrics.map((metric) => dailyMetricIncrements(inWindow, entries, rowOf, metric)),
+  );
   return {
     frame,
     excludedMultipleVariants: exposures.height - exposed.height,
     events: Number(counted.getColumn('events').toArray()[0] ?? 0),
+    daily,
   };
 }
 

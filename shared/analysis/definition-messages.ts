@@ -28,4 +28,9 @@ export const definitionMessages = {
   startBeforeEnd: 'start_at must be before end_at',
   alphaRange: 'alpha must be greater than 0 and less than 1',
   configObject: 'config must be a JSON object',
+  plannedUsersPositive: 'planned_users must be a whole number greater than 0',
+  mdePositive: 'mde is a relative effect greater than 0 (0.05 for +5%)',
+  powerRange: 'power must be greater than 0 and less than 1',
+  practicalEffectPositive: 'practical_effect is a relative lift greater than 0 (0.01 for +/-1%)',
+  practicalEffectBand: 'practical_effect needs lower <= 0 <= upper',
 } as const;

@@ -13,6 +13,14 @@ import { enqueueMessage } from '../adapters/event-bus/outbox.ts';
 import { buildUserFrame, readUnitFrames, toUserTable } from '../analysis/build-user-table.ts';
 import { cumulativeLift } from '../analysis/cumulative-lift.ts';
 import { metricSpecs, planVariants } from '../analysis/experiment-definition.ts';
+import { dailyResults } from '../analysis/daily-results.ts';
+import {
+  armMoments,
+  sequenceKey,
+  withSequentialView,
+  type EarlierLook,
+} from '../analysis/sequential-comparisons.ts';
+import { planningStatus, plannedUsersOf, powerMetricOf } from '../analysis/sequential-plan.ts';
 import { summarizeExperiment } from '../analysis/summarize-experiment.ts';
 import { ValidationError } from '../errors/errors.ts';
 import { topics } from '../messages/topics.ts';
@@ -24,6 +32,8 @@ import {
   recordAnalysisRun,
 } from '../store/analysis-records.ts';
 import { curatedBatches, findExperiment } from '../store/experiment-records.ts';
+import { earlierLooks, insertLooks } from '../store/sequential-looks.ts';
+import { EMPTY_MOMENTS } from '../stats/index.ts';
 import { updateJob } from '../store/job-records.ts';
 import { userTableKey } from '../store/storage-layout.ts';
 import { enqueueWebhookEvent } from '../webhooks/enqueue-webhook-event.ts';
@@ -116,6 +126,70 @@ export async function analyzeExperiment(
   const plan = planVariants(definition, table.variant.levels, unitTable?.control ?? undefined);
   const alpha = definition?.alpha ?? 0.05;
   const statistics = summarizeExperiment(table, plan, alpha);
+
+  // The sequential view: this analysis is one look; the sequence runs over the earlier ones.
+  const moments = armMoments(table, plan);
+  const primaryName = definition?.primary_metric ?? metrics[0]?.name ?? null;
+  const primarySpec = metrics.find((metric) => metric.name === primaryName);
+  const primaryControl = moments.get(primaryName ?? '')?.get(plan.control) ?? EMPTY_MOMENTS;
+  const planned = plannedUsersOf(
+    definition,
+    primarySpec === undefined ? null : { type: primarySpec.type, control: primaryControl },
+    plan,
+    alpha,
+    table.variant.codes.length,
+  );
+  const keys = new Map(
+    metrics.map((metric) => [
+      metric.name,
+      sequenceKey(experimentId, metric, plan.control, alpha, definition),
+    ]),
+  );
+  const earlier = new Map<string, EarlierLook[]>();
+  for (const metric of statistics.metrics) {
+    for (const comparison of metric.comparisons) {
+      const stored = await earlierLooks(
+        deps.db,
+        experimentId,
+        keys.get(metric.name) ?? '',
+        metric.name,
+        comparison.variant,
+        analysisId,
+      );
+      earlier.set(`${metric.name}\n${comparison.variant}`, stored);
+    }
+  }
+  const sequential = withSequentialView(statistics.metrics, {
+    moments,
+    plan,
+    alpha,
+    planned,
+    earlier: (metric, variant) => earlier.get(`${metric}\n${variant}`) ?? [],
+    practicalEffect: definition?.practical_effect,
+    primaryMetric: primaryName,
+    guardrails: definition?.guardrail_metrics ?? [],
+  });
+  const nPlannedOf = (metric: string, variant: string) =>
+    sequential.looks.find((look) => look.metric === metric && look.variant === variant)?.nPlanned ??
+    planned.plannedUsers;
+  const byDay =
+    users.daily === undefined
+      ? []
+      : dailyResults(table, exposedAt, users.daily, plan, alpha, nPlannedOf);
+  const treatmentUsers = plan.variants
+    .filter((variant) => variant !== plan.control)
+    .map((variant) => moments.get(primaryName ?? '')?.get(variant)?.n ?? 0);
+  const planning = planningStatus({
+    metric: primaryName,
+    planned,
+    baseline: primarySpec === undefined ? null : powerMetricOf(primarySpec.type, primaryControl),
+    controlUsers: primaryControl.n,
+    treatmentUsers: treatmentUsers.length === 0 ? 0 : Math.min(...treatmentUsers),
+    arms: plan.variants.length,
+    users: table.variant.codes.length,
+    exposureDays: exposureDaysOf(exposedAt),
+    alpha,
+  });
   const computedAt = new Date().toISOString();
   const document: ExperimentResult = {
     experiment_id: experimentId,
@@ -128,8 +202,10 @@ export async function analyzeExperiment(
       excluded_users: { multiple_variants: users.excludedMultipleVariants },
     },
     srm: statistics.srm,
-    metrics: statistics.metrics,
+    metrics: sequential.metrics,
     models: [],
+    planning,
+    by_day: byDay,
     report: null,
   };
 
@@ -166,6 +242,21 @@ export async function analyzeExperiment(
           cumulative_lift: cumulativeLift(table, exposedAt, plan, alpha),
         },
       },
+      computedAt,
+    );
+    await insertLooks(
+      tx,
+      sequential.looks.map((look) => ({
+        analysis_id: analysisId,
+        experiment_id: experimentId,
+        metric: look.metric,
+        variant: look.variant,
+        sequence_key: keys.get(look.metric) ?? '',
+        n: look.n,
+        n_planned: look.nPlanned,
+        estimate: look.estimate,
+        variance: look.variance,
+      })),
       computedAt,
     );
     await recordAnalysisRun(tx, { ...run, outcome: 'new' });
@@ -213,6 +304,18 @@ async function analysedBatches(deps: StageDeps, batchIds: readonly string[]) {
     [batchIds],
   );
   return result.rows;
+}
+
+/** UTC days from the first exposure's to the last's, inclusive; null without exposure times. */
+function exposureDaysOf(exposedAt: Float64Array): number | null {
+  let first = Infinity;
+  let last = -Infinity;
+  for (const t of exposedAt) {
+    if (!Number.isFinite(t)) continue;
+    first = Math.min(first, Math.floor(t / 86_400_000));
+    last = Math.max(last, Math.floor(t / 86_400_000));
+  }
+  return Number.isFinite(first) ? last - first + 1 : null;
 }
 
 function sha256(text: string): string {
