@@ -6,6 +6,7 @@
  * are grouped into equal periods, each dated by its last day.
  */
 import {
+  comparisonLook,
   compareBinomial,
   compareContinuous,
   INITIAL_SEQUENTIAL_STATE,
@@ -15,7 +16,7 @@ import {
 } from '../stats/index.ts';
 import type { UnitTable } from '../models/unit-table.ts';
 import type { DailyResultRow } from '../result/result-document.ts';
-import { comparisonLook } from './comparison-look.ts';
+
 import type { DailyIncrements } from './daily-metric-increments.ts';
 import type { VariantPlan } from './experiment-definition.ts';
 

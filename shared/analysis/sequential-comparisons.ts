@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import {
+  comparisonLook,
   confidenceSequence,
   momentsOf,
   type MeanMoments,
@@ -13,7 +14,7 @@ import {
 } from '../stats/index.ts';
 import type { UnitTable } from '../models/unit-table.ts';
 import type { Comparison, MetricResult } from '../result/result-document.ts';
-import { comparisonLook } from './comparison-look.ts';
+
 import type { ExperimentDefinition, MetricSpec, VariantPlan } from './experiment-definition.ts';
 import { practicalBand, sequentialDecision } from './sequential-decision.ts';
 import { comparisonPlannedUsers, type PlannedUsers } from './sequential-plan.ts';

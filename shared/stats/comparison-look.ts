@@ -5,7 +5,8 @@
  * binomial metric (Wald, unpooled), the sample variance over n per arm for a continuous one
  * (Welch).
  */
-import { sampleVariance, type MeanMoments, type SequentialLook } from '../stats/index.ts';
+import type { SequentialLook } from './confidence-sequence.ts';
+import { sampleVariance, type MeanMoments } from './mean-moments.ts';
 
 /**
  * The look of a comparison.
