@@ -1,7 +1,8 @@
 /**
  * The readable (non-JSON) output of `abtest run`: each batch in a line with its first errors,
  * then per experiment the data, the sample-ratio check, and per metric a table of variant,
- * users, mean with interval, lift with interval, p-value, adjusted p-value and P(beat control).
+ * users, mean with interval, lift with interval, p-value, adjusted p-value and P(beat control),
+ * then each treatment's sequential decision; and the plan (planned users, current MDE, days left).
  */
 import type { ExperimentResult, MetricResult, ResultDocument } from '../result/result-document.ts';
 
@@ -44,6 +45,12 @@ function experimentLines(experiment: ExperimentResult): string[] {
         ', ',
       )}; p = ${pValue(experiment.srm.p_value)}${experiment.srm.flagged ? '  ** SAMPLE RATIO MISMATCH: do not trust these results **' : ''}`,
   ];
+  const planning = experiment.planning;
+  if (planning !== undefined) {
+    lines.push(
+      `  Plan: ${count(planning.planned_users)} users (${planning.planned_users_source === 'definition' ? 'from the definition' : planning.planned_users_source === 'power' ? `${percent(planning.mde, false)} MDE of ${planning.metric ?? 'the primary metric'} at ${percent(planning.power, false)} power` : 'the users so far'}); the current sample detects ${percent(planning.current_mde, false)}${planning.days_left === null ? '' : `; ${count(planning.days_left)} days left at ${count(Math.round(planning.daily_users ?? 0))} users a day`}`,
+    );
+  }
   for (const metric of experiment.metrics) lines.push('', ...metricTable(metric));
   for (const model of experiment.models) {
     const effects = model.treatment_effects
@@ -94,7 +101,14 @@ function metricTable(metric: MetricResult): string[] {
   );
   const render = (cells: readonly string[]) =>
     `    ${cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ')}`;
-  return [`  ${metric.name} (${metric.type})`, render(header), ...rows.map(render)];
+  const decisions = metric.comparisons.flatMap((c) =>
+    c.sequential === undefined || c.decision === undefined
+      ? []
+      : [
+          `    ${c.variant}: ${c.decision.action.toUpperCase()}; sequential [${fixed(c.sequential.ci[0])}, ${fixed(c.sequential.ci[1])}], always-valid p = ${pValue(c.sequential.p_value)} after ${count(c.sequential.looks)} look${c.sequential.looks === 1 ? '' : 's'}`,
+        ],
+  );
+  return [`  ${metric.name} (${metric.type})`, render(header), ...rows.map(render), ...decisions];
 }
 
 function count(n: number): string {
