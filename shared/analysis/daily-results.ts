@@ -112,6 +112,7 @@ export function dailyResults(
           metric: metric.name,
           variant,
           users: control.n + treated.n,
+          control_mean: control.n > 0 ? control.mean : null,
           difference: comparison.difference,
           difference_ci: comparison.difference_ci,
           relative_lift: comparison.relative_lift,

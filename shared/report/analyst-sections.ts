@@ -1,6 +1,6 @@
 /**
  * The pages after page one, for an analyst, in order: the metrics, cumulative lift over time,
- * the model-adjusted effects, data quality and the appendix.
+ * the sequential test (decisions, the band narrowing, a line on power), the model-adjusted effects, data quality and the appendix.
  */
 import { drawAppendix } from './appendix-section.ts';
 import { drawCumulativeChart } from './cumulative-chart.ts';
@@ -11,6 +11,7 @@ import { oneLine } from './pdf-safe-text.ts';
 import type { ReportCanvas } from './report-canvas.ts';
 import type { ReportInput } from './report-input.ts';
 import { primaryMetricOf } from './report-verdict.ts';
+import { drawSequentialSection } from './sequential-section.ts';
 import { confidenceLabel } from './report-words.ts';
 
 /**
@@ -26,6 +27,7 @@ export function drawAnalystSections(canvas: ReportCanvas, input: ReportInput): v
   if (experiment.metrics.length === 0) canvas.paragraph('The analysis holds no metrics.');
   for (const metric of experiment.metrics) drawMetricTables(canvas, metric, experiment.alpha);
   drawCumulativeSection(canvas, input);
+  drawSequentialSection(canvas, experiment, input.primaryMetric);
   drawModelSection(canvas, input);
   drawDataQualitySection(canvas, input);
   drawAppendix(canvas, input);

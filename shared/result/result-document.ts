@@ -150,6 +150,7 @@ export const dailyResultSchema = z.object({
   metric: z.string(),
   variant: z.string(),
   users: z.number().int(),
+  control_mean: nullableNumber,
   difference: nullableNumber,
   difference_ci: interval,
   relative_lift: nullableNumber,
