@@ -44,16 +44,26 @@ export function armMoments(
 ): Map<string, Map<string, MeanMoments>> {
   const codeOf = new Map(table.variant.levels.map((level, code) => [level, code]));
   const byMetric = new Map<string, Map<string, MeanMoments>>();
+  const rowsByCode = table.variant.levels.map((_, code) => {
+    let count = 0;
+    for (const c of table.variant.codes) if (c === code) count += 1;
+    const rows = new Uint32Array(count);
+    let next = 0;
+    table.variant.codes.forEach((c, i) => {
+      if (c === code) rows[next++] = i;
+    });
+    return rows;
+  });
   for (const metric of table.metrics) {
     const byVariant = new Map<string, MeanMoments>();
     for (const variant of plan.variants) {
       const code = codeOf.get(variant);
-      const values: number[] = [];
-      if (code !== undefined) {
-        for (let i = 0; i < table.variant.codes.length; i += 1) {
-          if (table.variant.codes[i] === code) values.push(metric.values[i] ?? 0);
-        }
-      }
+      const rows =
+        code === undefined ? new Uint32Array(0) : (rowsByCode[code] ?? new Uint32Array(0));
+      const values = new Float64Array(rows.length);
+      rows.forEach((row, j) => {
+        values[j] = metric.values[row] ?? 0;
+      });
       byVariant.set(variant, momentsOf(values));
     }
     byMetric.set(metric.name, byVariant);
