@@ -20,7 +20,12 @@ import {
   withSequentialView,
   type EarlierLook,
 } from '../analysis/sequential-comparisons.ts';
-import { planningStatus, plannedUsersOf, powerMetricOf } from '../analysis/sequential-plan.ts';
+import {
+  comparisonPlannedUsers,
+  planningStatus,
+  plannedUsersOf,
+  powerMetricOf,
+} from '../analysis/sequential-plan.ts';
 import { summarizeExperiment } from '../analysis/summarize-experiment.ts';
 import { ValidationError } from '../errors/errors.ts';
 import { topics } from '../messages/topics.ts';
@@ -169,9 +174,9 @@ export async function analyzeExperiment(
     primaryMetric: primaryName,
     guardrails: definition?.guardrail_metrics ?? [],
   });
-  const nPlannedOf = (metric: string, variant: string) =>
-    sequential.looks.find((look) => look.metric === metric && look.variant === variant)?.nPlanned ??
-    planned.plannedUsers;
+  // The days are looks of their own, planned with today's plan: a function of the data alone.
+  const nPlannedOf = (_metric: string, variant: string) =>
+    comparisonPlannedUsers(planned.plannedUsers, plan, variant);
   const byDay =
     users.daily === undefined
       ? []

@@ -12,6 +12,7 @@ import { writeGeneratedFile } from '../../shared/generate/write-generated-file.t
 import type { ExperimentResult, ResultDocument } from '../../shared/result/result-document.ts';
 import { runAbtest } from '../support/abtest-cli.ts';
 import { client, eventually } from '../serve/serve-process.ts';
+import { withoutLookHistory } from '../support/without-look-history.ts';
 
 /** The bearer token of the fault tests' servers. */
 export const faultToken = 'fault-test-token-0123456789abcdef';
@@ -65,7 +66,7 @@ export async function cleanSummary(files: readonly string[]): Promise<Experiment
 /** An experiment object without what may differ between runs (DESIGN "Determinism"). */
 export function comparable(summary: ExperimentResult) {
   const { computed_at: _at, report: _report, analysis_id: _id, ...rest } = summary;
-  return rest;
+  return withoutLookHistory(rest);
 }
 
 /**

@@ -18,6 +18,7 @@ import type { ExperimentResult } from '../../shared/result/result-document.ts';
 import { verifyWebhookSignature } from '../../shared/webhooks/webhook-signature.ts';
 import { startReceiver } from '../support/webhook-receiver.ts';
 import { client, eventually, startServe, type ServeProcess } from './serve-process.ts';
+import { withoutLookHistory } from '../support/without-look-history.ts';
 
 const token = 'serve-test-token-0123456789abcdef';
 const experimentId = 'checkout-redesign';
@@ -102,7 +103,7 @@ async function deletePushSubscriptions(): Promise<void> {
 
 function comparable(summary: ExperimentResult) {
   const { computed_at: _at, report: _report, ...rest } = summary;
-  return rest;
+  return withoutLookHistory(rest);
 }
 
 let clean: ExperimentResult;

@@ -11,6 +11,7 @@ import { writeGeneratedFile } from '../../../shared/generate/write-generated-fil
 import { runFiles } from '../../../shared/local/run-files.ts';
 import type { ExperimentResult } from '../../../shared/result/result-document.ts';
 import { openLocalStack, type LocalStack } from '../../support/local-stack.ts';
+import { withoutLookHistory } from '../../support/without-look-history.ts';
 
 const stacks: LocalStack[] = [];
 let whole: string;
@@ -30,7 +31,7 @@ async function experimentOf(files: readonly string[]): Promise<ExperimentResult>
 
 function comparable(experiment: ExperimentResult) {
   const { analysis_id: _id, computed_at: _at, report: _report, ...rest } = experiment;
-  return rest;
+  return withoutLookHistory(rest);
 }
 
 beforeAll(async () => {
