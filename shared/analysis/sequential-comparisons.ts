@@ -118,6 +118,8 @@ export interface SequentialContext {
   readonly practicalEffect: ExperimentDefinition['practical_effect'];
   readonly primaryMetric: string | null;
   readonly guardrails: readonly string[];
+  /** Which direction of a metric's difference is harm; a decrease when not given. */
+  readonly harmfulDirection?: (metric: string) => 'increase' | 'decrease';
 }
 
 /**
@@ -180,7 +182,7 @@ export function withSequentialView(
           looks: sequence.state.looks,
           n,
           nPlanned,
-          bad: 'decrease',
+          bad: context.harmfulDirection?.(metric.name) ?? 'decrease',
           band: practicalBand(context.practicalEffect, control.n > 0 ? control.mean : null),
         }),
       };
