@@ -95,8 +95,8 @@ export function dailyResults(
       const rho2 = sequentialRho2(nPlannedOf(metric.name, variant), alpha);
       let state = INITIAL_SEQUENTIAL_STATE;
       for (let p = 0; p < periods; p += 1) {
-        const control = cumulative[controlCode]?.[p] ?? { n: 0, mean: 0, m2: 0 };
-        const treated = cumulative[code]?.[p] ?? { n: 0, mean: 0, m2: 0 };
+        const control = asType(metric.type, cumulative[controlCode]?.[p]);
+        const treated = asType(metric.type, cumulative[code]?.[p]);
         const comparison =
           metric.type === 'binomial'
             ? compareBinomial(
@@ -125,6 +125,15 @@ export function dailyResults(
     }
   });
   return results;
+}
+
+/** Moments as a metric of its type has them: a binomial arm's mean is a count over n, exactly. */
+function asType(type: 'binomial' | 'continuous', moments: MeanMoments | undefined): MeanMoments {
+  if (moments === undefined || moments.n === 0) return { n: 0, mean: 0, m2: 0 };
+  if (type === 'continuous') return moments;
+  const successes = Math.round(moments.mean * moments.n);
+  const mean = successes / moments.n;
+  return { n: moments.n, mean, m2: moments.n * mean * (1 - mean) };
 }
 
 /**
