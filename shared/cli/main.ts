@@ -5,6 +5,7 @@ const usage = `abtest: automated A/B experiment analysis
 
 Usage:
   abtest run FILE... [--json] [--data-dir DIR] [--definition FILE]
+  abtest verify RESULT.json [--data-dir DIR]
   abtest stats --vectors FILE
   abtest plan --metric binomial --baseline RATE (--mde RELATIVE | --users TOTAL) [--arms N] [--ratio R] [--daily-users N] [--json]
   abtest generate --users N --seed S [--effect conversion=0.1] [--truth FILE] -o FILE
@@ -19,6 +20,7 @@ const commands: Record<string, () => Promise<Command>> = {
   serve: async () => (await import('./serve-command.ts')).serveCommand,
   stats: async () => (await import('./stats-command.ts')).statsCommand,
   plan: async () => (await import('./plan-command.ts')).planCommand,
+  verify: async () => (await import('./verify-command.ts')).verifyCommand,
 };
 
 /**

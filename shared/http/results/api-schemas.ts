@@ -11,6 +11,7 @@ import {
   planningSchema,
   metricResultSchema,
   modelResultSchema,
+  provenanceSchema,
 } from '../../result/result-document.ts';
 import { experimentStatuses } from '../../analysis/experiment-definition.ts';
 import { planRequestSchema, planSchema } from '../../analysis/experiment-plan.ts';
@@ -337,6 +338,7 @@ export const componentSchemas = {
   ExperimentPage: experimentPageSchema,
   Experiment: experimentSchema,
   ExperimentResult: experimentResultSchema,
+  Provenance: provenanceSchema,
   AnalysisHistory: analysisHistorySchema,
   AnalyticsResults: analyticsResultsSchema,
   ResultsByDay: resultsByDaySchema,
