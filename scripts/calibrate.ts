@@ -4,6 +4,10 @@
  * alpha = 0.05 and the coverage of the 95% intervals, and exits non-zero when one is outside
  * its band (false positives in [0.04, 0.06], coverage in [0.94, 0.96]).
  *
+ * Then the peeking study: 2,000 binomial A/A experiments with 30 daily looks (500 users per arm a
+ * day): the share ever significant with the fixed-horizon test checked at every look (far above
+ * alpha; band [0.1, 1]) and with the always-valid p-value (at most alpha; band [0, 0.05]).
+ *
  * Options: --experiments N (default 10000 per metric type), --seed S (default 20261124).
  */
 import {
@@ -12,6 +16,7 @@ import {
   type Rate,
   type SimulationOptions,
 } from '../shared/stats/simulation/aa-simulation.ts';
+import { simulatePeekingAA } from '../shared/stats/simulation/peeking-simulation.ts';
 
 interface Row {
   readonly metric: string;
@@ -43,6 +48,13 @@ const coverageBand = [0.94, 0.96] as const;
 const started = Date.now();
 const binomial = simulateBinomialAA(options);
 const continuous = simulateContinuousAA({ ...options, seed: options.seed + 1 });
+const peeking = simulatePeekingAA({
+  experiments: 2_000,
+  looks: 30,
+  dailyUsersPerArm: 500,
+  seed: options.seed + 2,
+  alpha: options.alpha,
+});
 const rows: Row[] = [
   {
     metric: 'binomial',
@@ -85,6 +97,24 @@ const rows: Row[] = [
     measure: 'false positives (Mann-Whitney U)',
     value: continuous.mannWhitneyFalsePositiveRate,
     band: falsePositiveBand,
+  },
+  {
+    metric: 'peeking',
+    measure: 'ever significant, fixed-horizon, 30 looks',
+    value: peeking.fixedHorizonEverSignificant,
+    band: [0.1, 1],
+  },
+  {
+    metric: 'peeking',
+    measure: 'significant at the last look only',
+    value: peeking.fixedHorizonAtEnd,
+    band: falsePositiveBand,
+  },
+  {
+    metric: 'peeking',
+    measure: 'ever significant, always-valid p-value',
+    value: peeking.sequentialEverSignificant,
+    band: [0, 0.05],
   },
 ];
 

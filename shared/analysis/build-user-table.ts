@@ -9,6 +9,7 @@ import pl from 'nodejs-polars';
 import { curatedColumns } from '../events/validate-event-rows.ts';
 import { MISSING_LEVEL, type CategoricalColumn, type UnitTable } from '../models/unit-table.ts';
 import { derivedCovariates, frequencyColumn, recencyColumn } from './derived-covariates.ts';
+import { dailyMetricIncrements, type DailyIncrements } from './daily-metric-increments.ts';
 import type { ExperimentDefinition, MetricSpec } from './experiment-definition.ts';
 import { metricSettings, ratioSpecs, type RatioPart } from './metric-settings.ts';
 import { modelSettings } from './model-settings.ts';
@@ -33,6 +34,8 @@ export interface UserFrame {
   readonly excludedMultipleVariants: number;
   /** Accepted events stored for the experiment. */
   readonly events: number;
+  /** Per metric (in the order given), what each user gained each day; absent for unit tables. */
+  readonly daily?: readonly DailyIncrements[];
 }
 
 const coreColumns = new Set<string>(curatedColumns);
@@ -117,10 +120,15 @@ export async function buildUserFrame(
     )
     .sort('user_id')
     .collect({ streaming: true });
+  const rowOf = frame.select('user_id').withRowIndex('__row').lazy();
+  const daily = await Promise.all(
+    metrics.map((metric) => dailyMetricIncrements(inWindow, entries, rowOf, metric)),
+  );
   return {
     frame,
     excludedMultipleVariants: exposures.height - exposed.height,
     events: Number(counted.getColumn('events').toArray()[0] ?? 0),
+    daily,
   };
 }
 

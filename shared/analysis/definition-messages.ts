@@ -48,4 +48,9 @@ export const definitionMessages = {
   rangeBound: (column: string) => `the range of ${column} needs a min, a max or both`,
   rangeOrder: (column: string, min: number, max: number) =>
     `the range of ${column} has min ${min} above max ${max}`,
+  plannedUsersPositive: 'planned_users must be a whole number greater than 0',
+  mdePositive: 'mde is a relative effect greater than 0 (0.05 for +5%)',
+  powerRange: 'power must be greater than 0 and less than 1',
+  practicalEffectPositive: 'practical_effect is a relative lift greater than 0 (0.01 for +/-1%)',
+  practicalEffectBand: 'practical_effect needs lower <= 0 <= upper',
 } as const;

@@ -95,6 +95,34 @@ const covariatesSchema = z
     categorical: z.array(z.string().min(1).max(200)).default([]),
   })
   .strict();
+/**
+ * How the experiment is watched (issue 13, "Sequential"): the planned users of the whole
+ * experiment, or, when absent, the power calculation's for the primary metric's relative
+ * minimum detectable effect at the given power.
+ */
+const sequentialSchema = z
+  .object({
+    planned_users: z.number().int().positive(messages.plannedUsersPositive).optional(),
+    /** Relative MDE of the primary metric (0.05 for +5%), default 0.05. */
+    mde: z.number().positive(messages.mdePositive).optional(),
+    /** Target power of the planning calculation, default 0.8. */
+    power: z.number().gt(0, messages.powerRange).lt(1, messages.powerRange).optional(),
+  })
+  .strict();
+
+/**
+ * The band of relative lifts too small to matter: a number e is (-e, +e); an object gives
+ * both ends. A confidence sequence inside it stops the comparison as futile.
+ */
+const practicalEffectSchema = z.union([
+  z.number().positive(messages.practicalEffectPositive),
+  z
+    .object({
+      lower: z.number().lte(0, messages.practicalEffectBand),
+      upper: z.number().gte(0, messages.practicalEffectBand),
+    })
+    .strict(),
+]);
 
 const variantSchema = z
   .object({
@@ -173,6 +201,8 @@ export const experimentDefinitionFields = z
     /** Adds `recency_days` and `frequency`, derived from each user's events before exposure. */
     derived_covariates: z.boolean().optional(),
     quality: qualitySchema.optional(),
+    sequential: sequentialSchema.optional(),
+    practical_effect: practicalEffectSchema.optional(),
   })
   .strict();
 

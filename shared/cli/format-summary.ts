@@ -1,7 +1,8 @@
 /**
  * The readable (non-JSON) output of `abtest run`: each batch in a line with its first errors,
  * then per experiment the data, the sample-ratio check, and per metric a table of variant,
- * users, mean with interval, lift with interval, p-value, adjusted p-value and P(beat control).
+ * users, mean with interval, lift with interval, p-value, adjusted p-value and P(beat control),
+ * then each treatment's sequential decision; and the plan (planned users, current MDE, days left).
  */
 import type { ExperimentResult, MetricResult, ResultDocument } from '../result/result-document.ts';
 
@@ -50,6 +51,12 @@ function experimentLines(experiment: ExperimentResult): string[] {
         `  ** GUARDRAIL HARMED: ${c.variant} moved ${metric.name} ${percent(c.relative_lift)} (adj. p = ${pValue(c.p_value_adjusted)}) **`,
       );
     }
+  }
+  const planning = experiment.planning;
+  if (planning !== undefined) {
+    lines.push(
+      `  Plan: ${count(planning.planned_users)} users (${planning.planned_users_source === 'definition' ? 'from the definition' : planning.planned_users_source === 'power' ? `${percent(planning.mde, false)} MDE of ${planning.metric ?? 'the primary metric'} at ${percent(planning.power, false)} power` : 'the users so far'}); the current sample detects ${percent(planning.current_mde, false)}${planning.days_left === null ? '' : `; ${count(planning.days_left)} days left at ${count(Math.round(planning.daily_users ?? 0))} users a day`}`,
+    );
   }
   for (const metric of experiment.metrics) lines.push('', ...metricTable(metric));
   if (experiment.allocation !== null) {
@@ -119,7 +126,20 @@ function metricTable(metric: MetricResult): string[] {
           `    CUPED ${c.variant}: ${signed(c.cuped.difference)} [${fixed(c.cuped.difference_ci[0])}, ${fixed(c.cuped.difference_ci[1])}], p = ${pValue(c.cuped.p_value)}, variance removed ${percent(c.cuped.variance_reduction, false)} (plain ${signed(c.difference)} [${fixed(c.difference_ci[0])}, ${fixed(c.difference_ci[1])}])`,
         ],
   );
-  return [`  ${metric.name} (${metric.type})`, render(header), ...rows.map(render), ...cuped];
+  const decisions = metric.comparisons.flatMap((c) =>
+    c.sequential === undefined || c.decision === undefined
+      ? []
+      : [
+          `    ${c.variant}: ${c.decision.action.toUpperCase()}; sequential [${fixed(c.sequential.ci[0])}, ${fixed(c.sequential.ci[1])}], always-valid p = ${pValue(c.sequential.p_value)} after ${count(c.sequential.looks)} look${c.sequential.looks === 1 ? '' : 's'}`,
+        ],
+  );
+  return [
+    `  ${metric.name} (${metric.type})`,
+    render(header),
+    ...rows.map(render),
+    ...cuped,
+    ...decisions,
+  ];
 }
 
 function count(n: number): string {

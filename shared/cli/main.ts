@@ -7,6 +7,7 @@ Usage:
   abtest run FILE... [--json] [--data-dir DIR] [--definition FILE]
   abtest verify RESULT.json [--data-dir DIR]
   abtest stats --vectors FILE
+  abtest plan --metric binomial --baseline RATE (--mde RELATIVE | --users TOTAL) [--arms N] [--ratio R] [--daily-users N] [--json]
   abtest generate --users N --seed S [--effect conversion=0.1] [--truth FILE] -o FILE
   abtest serve [--port 8080] [--data-dir DIR] [--bus inprocess|pubsub] [--rerun-every 1h]
 `;
@@ -18,6 +19,7 @@ const commands: Record<string, () => Promise<Command>> = {
   generate: async () => (await import('./generate-command.ts')).generateCommand,
   serve: async () => (await import('./serve-command.ts')).serveCommand,
   stats: async () => (await import('./stats-command.ts')).statsCommand,
+  plan: async () => (await import('./plan-command.ts')).planCommand,
   verify: async () => (await import('./verify-command.ts')).verifyCommand,
 };
 

@@ -1,6 +1,6 @@
 /**
  * The pages after page one, for an analyst, in order: the metrics, cumulative lift over time,
- * the model-adjusted effects, data quality and the appendix.
+ * the sequential test (decisions, the band narrowing, a line on power), the model-adjusted effects, data quality and the appendix.
  */
 import { drawAppendix } from './appendix-section.ts';
 import { drawCumulativeChart } from './cumulative-chart.ts';
@@ -12,6 +12,7 @@ import { oneLine } from './pdf-safe-text.ts';
 import type { ReportCanvas } from './report-canvas.ts';
 import type { ReportInput } from './report-input.ts';
 import { primaryMetricOf } from './report-verdict.ts';
+import { drawSequentialSection } from './sequential-section.ts';
 import { confidenceLabel } from './report-words.ts';
 
 /**
@@ -36,6 +37,7 @@ export function drawAnalystSections(canvas: ReportCanvas, input: ReportInput): v
   }
   drawAllocation(canvas, experiment);
   drawCumulativeSection(canvas, input);
+  drawSequentialSection(canvas, experiment, input.primaryMetric);
   drawModelSection(canvas, input);
   drawDataQualitySection(canvas, input);
   drawAppendix(canvas, input);

@@ -22,6 +22,7 @@ const mostBands = 3;
  * @param canvas - the report canvas
  * @param points - the metric's points (any treatments, any order)
  * @param level - the interval's confidence label, e.g. `95%`
+ * @param caption - the caption under the plot, in place of the cumulative lift's
  * @returns false (drawing nothing) when no point has a lift
  * @example drawCumulativeChart(canvas, points.filter((p) => p.metric === 'conversion'), '95%')
  */
@@ -29,6 +30,7 @@ export function drawCumulativeChart(
   canvas: ReportCanvas,
   points: readonly CumulativeLiftPoint[],
   level: string,
+  caption?: string,
 ): boolean {
   const series = toSeries(points);
   if (!series.some((s) => s.points.some((p) => p.lift !== null))) return false;
@@ -108,9 +110,10 @@ export function drawCumulativeChart(
     canvas.drawText(label, left, bottom + 6, 52, { ...small, align: 'center' }, 12);
   }
   canvas.drawText(
-    bands
-      ? `Date (UTC): users exposed up to the end of each day. Shaded: ${level} interval; intervals are cut at the plot's edges.`
-      : `Date (UTC): users exposed up to the end of each day. Intervals are left out with more than ${mostBands} treatments.`,
+    caption ??
+      (bands
+        ? `Date (UTC): users exposed up to the end of each day. Shaded: ${level} interval; intervals are cut at the plot's edges.`
+        : `Date (UTC): users exposed up to the end of each day. Intervals are left out with more than ${mostBands} treatments.`),
     x0,
     bottom + 20,
     x1 - x0,

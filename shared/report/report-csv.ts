@@ -43,6 +43,14 @@ export const REPORT_CSV_COLUMNS = [
   'mann_whitney_p_value',
   'prob_beat_control',
   'expected_loss',
+  // The sequential test (issue 13): its confidence sequence, always-valid p-value and decision.
+  'sequential_looks',
+  'sequential_n_planned',
+  'sequential_ci_low',
+  'sequential_ci_high',
+  'sequential_p_value',
+  'decision',
+  'decision_reason',
   'numerator_sum',
   'denominator_sum',
   'winsorize_lower_cap',
@@ -57,7 +65,7 @@ export const REPORT_CSV_COLUMNS = [
   'cuped_variance_reduction',
 ] as const;
 
-const emptyComparison: readonly CsvCell[] = Array.from({ length: 18 }, () => null);
+const emptyComparison: readonly CsvCell[] = Array.from({ length: 25 }, () => null);
 const emptyCuped: readonly CsvCell[] = Array.from({ length: 6 }, () => null);
 
 /**
@@ -157,5 +165,19 @@ function comparisonCells(c: Comparison): CsvCell[] {
     c.mann_whitney?.p_value ?? null,
     c.bayesian?.prob_beat_control ?? null,
     c.bayesian?.expected_loss ?? null,
+    ...sequentialCells(c),
+  ];
+}
+
+function sequentialCells(c: Comparison): CsvCell[] {
+  const s = c.sequential;
+  return [
+    s?.looks ?? null,
+    s?.n_planned ?? null,
+    s?.ci[0] ?? null,
+    s?.ci[1] ?? null,
+    s?.p_value ?? null,
+    c.decision?.action ?? null,
+    c.decision?.reason ?? null,
   ];
 }

@@ -53,6 +53,37 @@ export const cupedEstimateSchema = z.object({
   variance_reduction: nullableNumber,
 });
 export type CupedEstimate = z.infer<typeof cupedEstimateSchema>;
+/**
+ * The always-valid view of a comparison watched look by look (issue 13, "Sequential"): the
+ * confidence sequence of the difference and the always-valid p-value, running over the
+ * experiment's looks (every distinct analysis is one, kept in the database), with the plan.
+ */
+export const sequentialSchema = z.object({
+  /** The experiment's planned users, and where the number came from. */
+  planned_users: finite,
+  planned_users_source: z.enum(['definition', 'power', 'observed']),
+  /** This comparison's share of the planned users (control + treatment), the sequence's n_planned. */
+  n_planned: finite,
+  /** Users of the control and the treatment at this look. */
+  n: z.number().int(),
+  /** Looks so far, this one included. */
+  looks: z.number().int(),
+  /** The running intersection: the confidence sequence of the difference. */
+  ci: interval,
+  /** The running minimum: the always-valid p-value. */
+  p_value: nullableNumber,
+  /** This look alone: its interval and p-value. */
+  look_ci: interval,
+  look_p_value: nullableNumber,
+});
+export type SequentialResult = z.infer<typeof sequentialSchema>;
+
+/** What the sequential test supports at this look: `ship`, `stop: harm`, `stop: futile` or `keep running`. */
+export const decisionSchema = z.object({
+  action: z.enum(['ship', 'stop: harm', 'stop: futile', 'keep running']),
+  reason: z.string(),
+});
+export type DecisionResult = z.infer<typeof decisionSchema>;
 
 export const comparisonSchema = z.object({
   variant: z.string(),
@@ -77,6 +108,9 @@ export const comparisonSchema = z.object({
    * difference lies on the bad side; null for metrics that are not guardrails.
    */
   guardrail_harmed: z.boolean().nullable().default(null),
+  // Optional only so that analyses stored before them still read; every new analysis has both.
+  sequential: sequentialSchema.optional(),
+  decision: decisionSchema.optional(),
 });
 export type Comparison = z.infer<typeof comparisonSchema>;
 
@@ -205,6 +239,37 @@ export const allocationSchema = z.object({
   arms: z.array(z.object({ variant: z.string(), probability_best: finite, weight: finite })),
 });
 export type Allocation = z.infer<typeof allocationSchema>;
+/** Where the experiment stands against its plan (the primary metric's power). */
+export const planningSchema = z.object({
+  metric: z.string().nullable(),
+  mde: finite,
+  power: finite,
+  planned_users: finite,
+  planned_users_source: z.enum(['definition', 'power', 'observed']),
+  users: z.number().int(),
+  days_elapsed: nullableNumber,
+  daily_users: nullableNumber,
+  days_left: nullableNumber,
+  current_mde: nullableNumber,
+});
+export type Planning = z.infer<typeof planningSchema>;
+
+/** One comparison as of the end of one UTC day (`GET .../results?granularity=day`). */
+export const dailyResultSchema = z.object({
+  date: z.string(),
+  metric: z.string(),
+  variant: z.string(),
+  users: z.number().int(),
+  control_mean: nullableNumber,
+  difference: nullableNumber,
+  difference_ci: interval,
+  relative_lift: nullableNumber,
+  relative_lift_ci: interval,
+  p_value: nullableNumber,
+  sequential_ci: interval,
+  sequential_p_value: nullableNumber,
+});
+export type DailyResultRow = z.infer<typeof dailyResultSchema>;
 
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex digits');
 
@@ -271,6 +336,9 @@ export const experimentResultSchema = z.object({
    */
   allocation: allocationSchema.nullable().default(null),
   models: z.array(modelResultSchema),
+  // Optional only so that analyses stored before them still read; every new analysis has both.
+  planning: planningSchema.optional(),
+  by_day: z.array(dailyResultSchema).optional(),
   report: z.object({ pdf: z.string(), csv: z.string() }).nullable(),
   // Null only in analyses stored before provenance existed.
   provenance: provenanceSchema.nullable().default(null),

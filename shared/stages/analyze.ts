@@ -15,6 +15,19 @@ import { cumulativeLift } from '../analysis/cumulative-lift.ts';
 import { metricSpecs, planVariants, type MetricSpec } from '../analysis/experiment-definition.ts';
 import { analysisOptions } from '../analysis/metric-columns.ts';
 import { modelSettings } from '../analysis/model-settings.ts';
+import { dailyResults } from '../analysis/daily-results.ts';
+import {
+  armMoments,
+  sequenceKey,
+  withSequentialView,
+  type EarlierLook,
+} from '../analysis/sequential-comparisons.ts';
+import {
+  comparisonPlannedUsers,
+  planningStatus,
+  plannedUsersOf,
+  powerMetricOf,
+} from '../analysis/sequential-plan.ts';
 import { summarizeExperiment } from '../analysis/summarize-experiment.ts';
 import { ValidationError } from '../errors/errors.ts';
 import { topics } from '../messages/topics.ts';
@@ -32,6 +45,8 @@ import {
   recordAnalysisRun,
 } from '../store/analysis-records.ts';
 import { curatedBatches, findExperiment } from '../store/experiment-records.ts';
+import { earlierLooks, insertLooks } from '../store/sequential-looks.ts';
+import { EMPTY_MOMENTS } from '../stats/index.ts';
 import { analysisInputs } from '../store/provenance-records.ts';
 import { updateJob } from '../store/job-records.ts';
 import { userTableKey } from '../store/storage-layout.ts';
@@ -148,6 +163,74 @@ export async function analyzeExperiment(
       metrics.map((metric) => metric.name),
     ),
   );
+
+  // The sequential view: this analysis is one look; the sequence runs over the earlier ones.
+  const moments = armMoments(table, plan);
+  const primaryName = definition?.primary_metric ?? metrics[0]?.name ?? null;
+  const primarySpec = metrics.find((metric) => metric.name === primaryName);
+  const primaryControl = moments.get(primaryName ?? '')?.get(plan.control) ?? EMPTY_MOMENTS;
+  const planned = plannedUsersOf(
+    definition,
+    primarySpec === undefined ? null : { type: primarySpec.type, control: primaryControl },
+    plan,
+    alpha,
+    table.variant.codes.length,
+  );
+  const keys = new Map(
+    metrics.map((metric) => [
+      metric.name,
+      sequenceKey(experimentId, metric, plan.control, alpha, definition),
+    ]),
+  );
+  const earlier = new Map<string, EarlierLook[]>();
+  for (const metric of statistics.metrics) {
+    for (const comparison of metric.comparisons) {
+      const stored = await earlierLooks(
+        deps.db,
+        experimentId,
+        keys.get(metric.name) ?? '',
+        metric.name,
+        comparison.variant,
+        analysisId,
+      );
+      earlier.set(`${metric.name}\n${comparison.variant}`, stored);
+    }
+  }
+  const sequential = withSequentialView(statistics.metrics, {
+    moments,
+    plan,
+    alpha,
+    planned,
+    earlier: (metric, variant) => earlier.get(`${metric}\n${variant}`) ?? [],
+    practicalEffect: definition?.practical_effect,
+    primaryMetric: primaryName,
+    guardrails: statistics.metrics
+      .filter((metric) => metric.guardrail !== null)
+      .map((metric) => metric.name),
+    harmfulDirection: (name) =>
+      statistics.metrics.find((metric) => metric.name === name)?.guardrail?.bad ?? 'decrease',
+  });
+  // The days are looks of their own, planned with today's plan: a function of the data alone.
+  const nPlannedOf = (_metric: string, variant: string) =>
+    comparisonPlannedUsers(planned.plannedUsers, plan, variant);
+  const byDay =
+    users.daily === undefined
+      ? []
+      : dailyResults(table, exposedAt, users.daily, plan, alpha, nPlannedOf);
+  const treatmentUsers = plan.variants
+    .filter((variant) => variant !== plan.control)
+    .map((variant) => moments.get(primaryName ?? '')?.get(variant)?.n ?? 0);
+  const planning = planningStatus({
+    metric: primaryName,
+    planned,
+    baseline: primarySpec === undefined ? null : powerMetricOf(primarySpec.type, primaryControl),
+    controlUsers: primaryControl.n,
+    treatmentUsers: treatmentUsers.length === 0 ? 0 : Math.min(...treatmentUsers),
+    arms: plan.variants.length,
+    users: table.variant.codes.length,
+    exposureDays: exposureDaysOf(exposedAt),
+    alpha,
+  });
   const computedAt = new Date().toISOString();
   const document: ExperimentResult = {
     experiment_id: experimentId,
@@ -160,9 +243,11 @@ export async function analyzeExperiment(
       excluded_users: { multiple_variants: users.excludedMultipleVariants },
     },
     srm: statistics.srm,
-    metrics: statistics.metrics,
+    metrics: sequential.metrics,
     allocation: statistics.allocation,
     models: [],
+    planning,
+    by_day: byDay,
     report: null,
     provenance: analysisProvenance(experiment, inputs, computedAt, request),
   };
@@ -207,6 +292,21 @@ export async function analyzeExperiment(
           },
         },
       },
+      computedAt,
+    );
+    await insertLooks(
+      tx,
+      sequential.looks.map((look) => ({
+        analysis_id: analysisId,
+        experiment_id: experimentId,
+        metric: look.metric,
+        variant: look.variant,
+        sequence_key: keys.get(look.metric) ?? '',
+        n: look.n,
+        n_planned: look.nPlanned,
+        estimate: look.estimate,
+        variance: look.variance,
+      })),
       computedAt,
     );
     await recordAnalysisRun(tx, { ...run, outcome: 'new' });
@@ -273,4 +373,16 @@ async function analysedBatches(deps: StageDeps, batchIds: readonly string[]) {
     [batchIds],
   );
   return result.rows;
+}
+
+/** UTC days from the first exposure's to the last's, inclusive; null without exposure times. */
+function exposureDaysOf(exposedAt: Float64Array): number | null {
+  let first = Infinity;
+  let last = -Infinity;
+  for (const t of exposedAt) {
+    if (!Number.isFinite(t)) continue;
+    first = Math.min(first, Math.floor(t / 86_400_000));
+    last = Math.max(last, Math.floor(t / 86_400_000));
+  }
+  return Number.isFinite(first) ? last - first + 1 : null;
 }

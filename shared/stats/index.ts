@@ -162,6 +162,7 @@ export {
   type SequentialLookResult,
   type SequentialState,
 } from './confidence-sequence.ts';
+export { comparisonLook } from './comparison-look.ts';
 export { holm, bonferroni, adjustPValues, type PValueCorrection } from './p-value-corrections.ts';
 export { cochranHeterogeneity, type Heterogeneity } from './heterogeneity.ts';
 export { probabilityBest, probabilityBestOfPosteriors } from './probability-best.ts';

@@ -178,6 +178,47 @@ describe.skipIf(!hasChromium)(browserSuite('the dashboard in Chromium'), () => {
     );
   });
 
+  it('shows the sequential decision, the line on power and the band narrowing by day', async () => {
+    const { page } = await open(dashboardToken);
+    await page.goto(`${server.base}/#/experiments/${experimentId}`);
+    await page.locator('section.sequential').waitFor();
+    const conversion = summary.metrics.find((metric) => metric.name === 'conversion');
+    const treatment = conversion?.comparisons[0];
+    const decision = page.locator('.sequential .decision[data-variant="treatment"]');
+    expect(await decision.locator('[data-field="decision"]').getAttribute('data-value')).toBe(
+      treatment?.decision?.action,
+    );
+    expect(await decision.textContent()).toContain(treatment?.decision?.reason ?? 'none');
+    expect(await page.locator('[data-field="power-line"]').textContent()).toContain(
+      `Planned: ${summary.planning?.planned_users.toLocaleString('en-US')} users`,
+    );
+    const points = await decision
+      .locator('svg.sequence-chart polyline.lift')
+      .getAttribute('points');
+    const days = (summary.by_day ?? []).filter(
+      (row) => row.metric === 'conversion' && row.relative_lift !== null,
+    );
+    expect(points?.split(' ')).toHaveLength(days.length);
+  });
+
+  it('plans an experiment with POST /v1/plan, and shows the field at fault', async () => {
+    const { page } = await open(dashboardToken);
+    await page.locator('form.plan-form').waitFor();
+    await page.fill('#plan-baseline', '0.05');
+    await page.fill('#plan-mde', '0.1');
+    await page.fill('#plan-daily_users', '5000');
+    await page.click('form.plan-form button[type="submit"]');
+    const answer = page.locator('[data-field="plan"]');
+    await answer.waitFor();
+    expect(await answer.textContent()).toContain('in all: 62,436');
+    expect(await answer.textContent()).toContain('Days needed: 13.');
+    await page.fill('#plan-baseline', '');
+    await page.click('form.plan-form button[type="submit"]');
+    const refusal = page.locator('section.plan .notice.error');
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toContain('baseline: a binomial plan needs baseline');
+  });
+
   it('shows the model-adjusted effects and the history as the API has them', async () => {
     const predictions = await server.api<{
       treatments: { variant: string; effects: { metric: string; predicted_delta: number }[] }[];

@@ -150,7 +150,11 @@ describe.skipIf(!hasChromium)(browserSuite('uploading through the dashboard in C
     expect(await page.locator('.verdict-card h3').allTextContents()).toEqual(
       treatments.map((name) => `${name} vs control`),
     );
-    expect(await page.locator('main img, main svg:not(.forest), main script').count()).toBe(0);
+    expect(
+      await page
+        .locator('main img, main svg:not(.forest):not(.sequence-chart), main script')
+        .count(),
+    ).toBe(0);
     expect(await page.locator('main').textContent()).toContain('<img src=x onerror=alert(1)>');
     expect(dialogs).toEqual([]);
   });

@@ -12,6 +12,7 @@ import { writeGeneratedFile } from '../../shared/generate/write-generated-file.t
 import type { ExperimentResult, ResultDocument } from '../../shared/result/result-document.ts';
 import { runAbtest } from '../support/abtest-cli.ts';
 import { client, eventually } from '../serve/serve-process.ts';
+import { withoutLookHistory } from '../support/without-look-history.ts';
 
 /** The bearer token of the fault tests' servers. */
 export const faultToken = 'fault-test-token-0123456789abcdef';
@@ -68,7 +69,7 @@ export function comparable(summary: ExperimentResult) {
   // The same bytes, definition and code: the same fingerprint. Only the clock and the names
   // the parts were uploaded under may differ.
   return {
-    ...rest,
+    ...withoutLookHistory(rest),
     provenance: provenance && {
       ...provenance,
       computed_at: null,

@@ -198,6 +198,43 @@ describe('reads', () => {
     });
   });
 
+  it('GET /v1/experiments/{id}/results?granularity=day gives each day with its confidence sequence', async () => {
+    const response = await server.api<{
+      granularity: string;
+      analysis_id: string;
+      planning: unknown;
+      days: { date: string; metric: string; users: number; sequential_ci: [number, number] }[];
+    }>(`/v1/experiments/${experimentId}/results?granularity=day`);
+    expect(response.status).toBe(200);
+    expect(response.body.granularity).toBe('day');
+    expect(response.body.analysis_id).toBe(summary.analysis_id);
+    expect(response.body.planning).toEqual(summary.planning);
+    expect(response.body.days).toEqual(summary.by_day);
+    const conversion = response.body.days.filter((day) => day.metric === 'conversion');
+    expect(conversion[0]?.date).toBe('2026-01-05');
+    expect(conversion.at(-1)?.users).toBe(summary.data.users);
+    const refused = await server.api<{ error: string }>(
+      `/v1/experiments/${experimentId}/results?granularity=hour`,
+    );
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toBe('granularity must be day, not "hour"');
+  });
+
+  it('POST /v1/plan gives the sample size for an MDE, and 422 naming a missing field', async () => {
+    const response = await server.api<{ total_users: number; days_needed: number }>('/v1/plan', {
+      method: 'POST',
+      body: { metric: 'binomial', baseline: 0.05, mde: 0.1, daily_users: 5000 },
+    });
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ total_users: 62436, days_needed: 13 });
+    const refused = await server.api<{ error: string }>('/v1/plan', {
+      method: 'POST',
+      body: { metric: 'binomial', mde: 0.1 },
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error).toBe('baseline: a binomial plan needs baseline');
+  });
+
   it('GET /v1/experiments/{id}/analyses gives the history with its runs', async () => {
     const response = await server.api<{ items: Record<string, unknown>[] }>(
       `/v1/experiments/${experimentId}/analyses`,

@@ -18,6 +18,7 @@ import type { ExperimentResult } from '../../shared/result/result-document.ts';
 import { verifyWebhookSignature } from '../../shared/webhooks/webhook-signature.ts';
 import { startReceiver } from '../support/webhook-receiver.ts';
 import { client, eventually, startServe, type ServeProcess } from './serve-process.ts';
+import { withoutLookHistory } from '../support/without-look-history.ts';
 
 const token = 'serve-test-token-0123456789abcdef';
 const experimentId = 'checkout-redesign';
@@ -103,7 +104,10 @@ async function deletePushSubscriptions(): Promise<void> {
 function comparable(summary: ExperimentResult) {
   const { computed_at: _at, report: _report, provenance, ...rest } = summary;
   // The fingerprint, the analysis id and the inputs must agree; only the clock may not.
-  return { ...rest, provenance: provenance && { ...provenance, computed_at: null } };
+  return {
+    ...withoutLookHistory(rest),
+    provenance: provenance && { ...provenance, computed_at: null },
+  };
 }
 
 let clean: ExperimentResult;

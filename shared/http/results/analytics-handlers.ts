@@ -65,3 +65,28 @@ export async function getPredictions(context: RouteContext): Promise<void> {
   }
   sendJson(context.res, 200, modelPredictions(summary));
 }
+
+/**
+ * `GET /v1/experiments/{experiment_id}/results?granularity=day`: the latest analysis's results by
+ * day, each comparison as of the end of each UTC day with its fixed-horizon interval and its
+ * confidence sequence, and the plan. `day` is the only granularity (and the default).
+ * @param context - the request
+ * @throws {ValidationError} 400 for another granularity; 404 as for the summary
+ * @example await getResultsByDay(context)
+ */
+export async function getResultsByDay(context: RouteContext): Promise<void> {
+  const granularity = context.query.get('granularity') ?? 'day';
+  if (granularity !== 'day') {
+    throw new ValidationError(`granularity must be day, not ${JSON.stringify(granularity)}`, 400);
+  }
+  const summary = await latestSummary(context);
+  sendJson(context.res, 200, {
+    experiment_id: summary.experiment_id,
+    analysis_id: summary.analysis_id,
+    computed_at: summary.computed_at,
+    alpha: summary.alpha,
+    granularity,
+    planning: summary.planning ?? null,
+    days: summary.by_day ?? [],
+  });
+}

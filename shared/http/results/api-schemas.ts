@@ -7,11 +7,14 @@ import { z } from 'zod';
 import { rowErrorSchema } from '../../result/result-document.ts';
 import {
   experimentResultSchema,
+  dailyResultSchema,
+  planningSchema,
   metricResultSchema,
   modelResultSchema,
   provenanceSchema,
 } from '../../result/result-document.ts';
 import { experimentStatuses } from '../../analysis/experiment-definition.ts';
+import { planRequestSchema, planSchema } from '../../analysis/experiment-plan.ts';
 import { experimentIdPattern } from '../../events/events-contract.ts';
 import { failureReasons } from '../../webhooks/delivery-records.ts';
 import { webhookEvents } from '../../webhooks/webhook-records.ts';
@@ -359,6 +362,17 @@ export const batchStatusSchema = ingestBatchSchema.extend({
 /** A file rejected whole: the error, with the batch it was recorded as. */
 export const ingestRejectionSchema = ingestBatchSchema.extend({ error: z.string() });
 
+/** `GET /v1/experiments/{id}/results?granularity=day`. */
+export const resultsByDaySchema = z.object({
+  experiment_id: z.string(),
+  analysis_id: z.string(),
+  computed_at: z.string(),
+  alpha: z.number(),
+  granularity: z.literal('day'),
+  planning: planningSchema.nullable(),
+  days: z.array(dailyResultSchema),
+});
+
 export const componentSchemas = {
   Error: errorSchema,
   IngestBatch: ingestBatchSchema,
@@ -372,6 +386,9 @@ export const componentSchemas = {
   Provenance: provenanceSchema,
   AnalysisHistory: analysisHistorySchema,
   AnalyticsResults: analyticsResultsSchema,
+  ResultsByDay: resultsByDaySchema,
+  PlanRequest: planRequestSchema,
+  Plan: planSchema,
   Predictions: predictionsSchema,
   JobRequest: jobRequestSchema,
   AnalysisRunRequest: analysisRunRequestSchema,

@@ -132,6 +132,30 @@ export const openApiPaths: Readonly<Record<string, Readonly<Record<string, OpenA
       },
     },
   },
+  '/v1/experiments/{experiment_id}/results': {
+    get: {
+      summary: 'Results by day, with the confidence sequence',
+      description:
+        'For each UTC day from the first exposure to the last counted event, every comparison as of the end of that day (users exposed by then, their events up to then): the difference with its fixed-horizon interval, the relative lift, the p-value, and the confidence sequence and always-valid p-value over the days so far. `granularity=day` is the only granularity (and the default). With the plan: planned users, the MDE the current sample detects, the days left.',
+      tags: ['experiments'],
+      parameters: [
+        experimentId,
+        {
+          name: 'granularity',
+          in: 'query',
+          required: false,
+          schema: { type: 'string', enum: ['day'] },
+          description: 'The only granularity: `day`.',
+        },
+      ],
+      responses: {
+        '200': json('ResultsByDay', 'The results by day.'),
+        '400': error('A malformed experiment id, or a granularity other than `day`.'),
+        ...guarded,
+        '404': error('Unknown experiment, or no analysis yet.'),
+      },
+    },
+  },
   '/v1/experiments/{experiment_id}/analyses': {
     get: {
       summary: 'Analysis history',
@@ -289,6 +313,21 @@ export const openApiPaths: Readonly<Record<string, Readonly<Record<string, OpenA
         ...bodyErrors,
         ...writeGuarded,
         '404': error('Unknown experiment.'),
+      },
+    },
+  },
+  '/v1/plan': {
+    post: {
+      summary: 'Plan an experiment: sample size or MDE',
+      description:
+        'The users per arm and in total to detect a relative MDE (`mde`), or the relative MDE of a total sample (`users`); binomial (`baseline`) or continuous (`mean`, `sd`) metrics; `arms` arms tested at alpha / (arms - 1) (Bonferroni over the treatments); `ratio` treatment users per control user; with `daily_users`, the days needed. Stores nothing.',
+      tags: ['analytics'],
+      requestBody: body('PlanRequest'),
+      responses: {
+        '200': json('Plan', 'The plan.'),
+        ...bodyErrors,
+        '422': error('A field is missing or out of range (the message names it).'),
+        ...guarded,
       },
     },
   },

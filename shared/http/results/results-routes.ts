@@ -3,9 +3,10 @@
  * what token a caller needs (`public`: none, `read`: either token, `write`: the full token).
  */
 import { dashboard } from '../dashboard/dashboard-handler.ts';
-import { getAnalyticsResults, getPredictions } from './analytics-handlers.ts';
+import { getAnalyticsResults, getPredictions, getResultsByDay } from './analytics-handlers.ts';
 import { getExperiment, getSummary, listAnalyses, listExperiments } from './experiment-handlers.ts';
 import { getJob, requestAnalysis, requestTraining } from './job-handlers.ts';
+import { postPlan } from './plan-handlers.ts';
 import { downloadReport, latestReport } from './report-handlers.ts';
 import { downloadPlot } from './plot-handlers.ts';
 import type { Route } from '../route.ts';
@@ -77,6 +78,12 @@ export const resultsRoutes: readonly Route[] = [
   },
   {
     method: 'GET',
+    path: '/v1/experiments/{experiment_id}/results',
+    access: 'read',
+    handle: getResultsByDay,
+  },
+  {
+    method: 'GET',
     path: '/v1/experiments/{experiment_id}/analyses',
     access: 'read',
     handle: listAnalyses,
@@ -119,6 +126,7 @@ export const resultsRoutes: readonly Route[] = [
   },
   { method: 'POST', path: '/v1/analytics/run', access: 'write', handle: requestAnalysis },
   { method: 'POST', path: '/v1/model/train', access: 'write', handle: requestTraining },
+  { method: 'POST', path: '/v1/plan', access: 'read', handle: postPlan },
   { method: 'GET', path: '/v1/jobs/{job_id}', access: 'read', handle: getJob },
   { method: 'GET', path: '/v1/webhooks', access: 'read', handle: listWebhooks },
   { method: 'POST', path: '/v1/webhooks', access: 'write', handle: registerWebhook },

@@ -11,6 +11,7 @@ import { writeGeneratedFile } from '../../../shared/generate/write-generated-fil
 import { runFiles } from '../../../shared/local/run-files.ts';
 import type { ExperimentResult } from '../../../shared/result/result-document.ts';
 import { openLocalStack, type LocalStack } from '../../support/local-stack.ts';
+import { withoutLookHistory } from '../../support/without-look-history.ts';
 
 const stacks: LocalStack[] = [];
 let whole: string;
@@ -37,7 +38,7 @@ function comparable(experiment: ExperimentResult) {
     provenance: _provenance,
     ...rest
   } = experiment;
-  return rest;
+  return withoutLookHistory(rest);
 }
 
 beforeAll(async () => {

@@ -220,6 +220,25 @@ describe('a definition that breaks a rule', () => {
       'covariates.numeric.0',
       messages.covariateDerived('frequency'),
     ],
+    [
+      'planned users of 0',
+      { ...valid, sequential: { planned_users: 0 } },
+      'sequential.planned_users',
+      messages.plannedUsersPositive,
+    ],
+    ['an MDE of 0', { ...valid, sequential: { mde: 0 } }, 'sequential.mde', messages.mdePositive],
+    [
+      'a power of 1',
+      { ...valid, sequential: { power: 1 } },
+      'sequential.power',
+      messages.powerRange,
+    ],
+    [
+      'a band above 0',
+      { ...valid, practical_effect: { lower: 0.01, upper: 0.02 } },
+      'practical_effect.lower',
+      messages.practicalEffectBand,
+    ],
   ])('%s: 422 at its path', (_case, raw, path, message) => {
     const error = failure(raw);
     expect(error.httpStatus).toBe(422);

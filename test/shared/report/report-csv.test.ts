@@ -248,6 +248,53 @@ describe('reportCsv decision columns', () => {
   });
 });
 
+describe('reportCsv, the sequential columns', () => {
+  it('holds the confidence sequence, the always-valid p-value and the decision of each treatment', () => {
+    const { experiment } = sampleInput();
+    const [conversion, ...others] = experiment.metrics;
+    const comparison = conversion!.comparisons[0]!;
+    const watched: ExperimentResult = {
+      ...experiment,
+      metrics: [
+        {
+          ...conversion!,
+          comparisons: [
+            {
+              ...comparison,
+              sequential: {
+                planned_users: 20000,
+                planned_users_source: 'definition',
+                n_planned: 20000,
+                n: 2993,
+                looks: 4,
+                ci: [0.0012, 0.031],
+                p_value: 0.0123,
+                look_ci: [-0.002, 0.034],
+                look_p_value: 0.05,
+              },
+              decision: { action: 'ship', reason: 'the sequence, [0.0012, 0.031], lies above 0' },
+            },
+          ],
+        },
+        ...others,
+      ],
+    };
+    const rows = rowsOf(watched);
+    const treatment = rows[1]!;
+    expect(treatment.sequential_looks?.text).toBe('4');
+    expect(treatment.sequential_n_planned?.text).toBe('20000');
+    expect(treatment.sequential_ci_low?.text).toBe('0.0012');
+    expect(treatment.sequential_ci_high?.text).toBe('0.031');
+    expect(treatment.sequential_p_value?.text).toBe('0.0123');
+    expect(treatment.decision?.text).toBe('ship');
+    expect(treatment.decision_reason).toEqual({
+      text: 'the sequence, [0.0012, 0.031], lies above 0',
+      quoted: true,
+    });
+    expect(rows[0]?.decision?.text).toBe('');
+  });
+});
+
 describe('the provenance row', () => {
   const { experiment } = sampleInput();
   const provenance: Provenance = {

@@ -10,6 +10,7 @@ import {
   simulateContinuousAA,
   type Rate,
 } from '../../../shared/stats/simulation/aa-simulation.ts';
+import { simulatePeekingAA } from '../../../shared/stats/simulation/peeking-simulation.ts';
 
 const options = { experiments: 400, seed: 7, alpha: 0.05, minUsers: 1000, maxUsers: 4000 };
 const falsePositiveBand = [0.02, 0.085] as const;
@@ -35,6 +36,20 @@ describe('A/A calibration (small)', () => {
     expectWithin(result.mannWhitneyFalsePositiveRate, falsePositiveBand);
     expectWithin(result.welchDifferenceCoverage, coverageBand);
     expectWithin(result.meanIntervalCoverage, coverageBand);
+  });
+
+  it('peeking: the fixed-horizon test checked daily is ever significant far above 5%, the always-valid p-value at most 5%', () => {
+    // 300 experiments: standard errors ~0.025 on ~0.28 and ~0.007 on ~0.015.
+    const result = simulatePeekingAA({
+      experiments: 300,
+      looks: 30,
+      dailyUsersPerArm: 200,
+      seed: 11,
+      alpha: 0.05,
+    });
+    expect(result.fixedHorizonEverSignificant.rate).toBeGreaterThan(0.15);
+    expectWithin(result.fixedHorizonAtEnd, falsePositiveBand);
+    expect(result.sequentialEverSignificant.rate).toBeLessThanOrEqual(0.05);
   });
 
   it('is reproducible from its seed', () => {

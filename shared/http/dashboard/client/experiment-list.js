@@ -6,6 +6,7 @@
 import { apiJson, segment } from './api.js';
 import { fill, h, notice, numberCell, table } from './dom.js';
 import { formatCount, formatTime } from './format.js';
+import { planSection } from './plan-form.js';
 import { uploadSection } from './upload-form.js';
 
 const pageSize = 20;
@@ -105,6 +106,7 @@ export async function renderExperimentList(main, options) {
         if (latest !== null) current = latest;
       });
     }),
+    planSection(),
   );
   return 'Experiments';
 }

@@ -17,7 +17,8 @@ import { metricSection } from './metric-section.js';
 import { modelSection } from './model-effects.js';
 import { actionsSection } from './report-actions.js';
 import { srmSection } from './srm-check.js';
-import { verdictSection } from './verdict.js';
+import { sequentialSection } from './sequential-view.js';
+import { primaryMetric, verdictSection } from './verdict.js';
 
 async function orNull(promise) {
   try {
@@ -110,6 +111,7 @@ export async function renderExperiment(main, experimentId, options) {
       : [
           guardrailBanner(summary),
           verdictSection(summary, experiment.definition),
+          sequentialSection(summary, primaryMetric(summary, experiment.definition)),
           srmSection(summary.srm),
           h(
             'section',
