@@ -63,6 +63,10 @@ const variantSchema = z
   })
   .strict();
 
+/** Where a tick's posterior snapshot goes (issue 14, seed 000). */
+export const snapshotSinks = ['postgres', 'csv', 'log', 'pubsub'] as const;
+export type SnapshotSink = (typeof snapshotSinks)[number];
+
 /** The fields of a definition, before the rules that relate them. */
 export const experimentDefinitionFields = z
   .object({
@@ -90,6 +94,12 @@ export const experimentDefinitionFields = z
     guardrail_metrics: z.array(z.string().min(1)).optional(),
     alpha: z.number().gt(0, messages.alphaRange).lt(1, messages.alphaRange).default(0.05),
     unit_table: unitTableSchema.optional(),
+    /** Which verdict leads the live view: `frequentist` (default) or `bayesian`. */
+    algorithm: z.object({ type: z.enum(['frequentist', 'bayesian']) }).strict().optional(),
+    /** The streaming posterior's success event (default: the primary binomial metric's event). */
+    success_event: z.string().min(1).optional(),
+    /** Where each tick's posterior snapshot goes (default `[postgres]`). */
+    sinks: z.array(z.enum(snapshotSinks)).min(1).optional(),
   })
   .strict();
 
@@ -180,6 +190,22 @@ export function metricSpecs(
     eventType: metric.event_type,
     aggregate: metric.aggregate ?? (metric.type === 'binomial' ? 'any' : 'sum'),
   }));
+}
+
+/**
+ * The event the streaming posterior counts as a success: `success_event`, else the event of the
+ * primary metric when binomial, else of the first binomial metric, else `purchase`.
+ * @param definition - the definition, or undefined
+ * @returns the event type
+ * @example successEventOf(undefined) // 'purchase'
+ */
+export function successEventOf(
+  definition: Pick<ExperimentDefinition, 'metrics' | 'primary_metric' | 'success_event'> | undefined,
+): string {
+  if (definition?.success_event !== undefined) return definition.success_event;
+  const binomial = metricSpecs(definition).filter((metric) => metric.type === 'binomial');
+  const primary = binomial.find((metric) => metric.name === definition?.primary_metric);
+  return (primary ?? binomial[0])?.eventType ?? defaultPurchaseEvent;
 }
 
 /**

@@ -27,6 +27,7 @@ import { curatedBatches, findExperiment } from '../store/experiment-records.ts';
 import { updateJob } from '../store/job-records.ts';
 import { userTableKey } from '../store/storage-layout.ts';
 import { enqueueWebhookEvent } from '../webhooks/enqueue-webhook-event.ts';
+import { recordAnalysisAlerts } from './analysis-alerts.ts';
 import type { StageDeps } from './stage-deps.ts';
 
 /** Bumped whenever the analysis would compute something different from the same input. */
@@ -196,6 +197,8 @@ export async function analyzeExperiment(
       },
       new Date(computedAt),
     );
+    // The live feed and the alerts this result raises (srm, guardrail, decision).
+    await recordAnalysisAlerts(tx, deps.config, document, definition?.primary_metric);
   });
   deps.logger.info('analysis completed', {
     experiment_id: experimentId,
