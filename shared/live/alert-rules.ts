@@ -109,7 +109,8 @@ export function resultAlertFacts(result: unknown, primaryMetric?: string): Resul
         });
       }
       const decision = stringField(field(comparison, 'sequential'), 'decision');
-      if (name === primary && decision !== undefined) decisions.push({ metric: name, variant, decision });
+      if (name === primary && decision !== undefined)
+        decisions.push({ metric: name, variant, decision });
     }
   }
   return { signals, decisions };
@@ -172,7 +173,11 @@ export function rejectedRowsSignal(
  * @returns the signal, or undefined while data is recent
  * @example noDataSignal(new Date(0), new Date(25 * 3600e3), 24)?.kind // 'no_data'
  */
-export function noDataSignal(lastEventAt: Date | null, now: Date, hours: number): AlertSignal | undefined {
+export function noDataSignal(
+  lastEventAt: Date | null,
+  now: Date,
+  hours: number,
+): AlertSignal | undefined {
   if (lastEventAt !== null && now.getTime() - lastEventAt.getTime() < hours * 3_600_000) {
     return undefined;
   }
@@ -189,7 +194,9 @@ export function noDataSignal(lastEventAt: Date | null, now: Date, hours: number)
 }
 
 function field(value: unknown, name: string): unknown {
-  return value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[name] : undefined;
+  return value !== null && typeof value === 'object'
+    ? (value as Record<string, unknown>)[name]
+    : undefined;
 }
 
 function stringField(value: unknown, name: string): string | undefined {

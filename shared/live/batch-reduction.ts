@@ -33,12 +33,9 @@ const epochMicros = () => pl.col('timestamp').cast(pl.Int64);
  * @example decisiveEvents(frame, rules).length
  */
 export function decisiveEvents(events: pl.DataFrame, rules: ReducerRules): LiveEvent[] {
-  let frame = events.lazy().select(
-    pl.col('user_id'),
-    pl.col('variant'),
-    pl.col('event_type'),
-    epochMicros().alias('t'),
-  );
+  let frame = events
+    .lazy()
+    .select(pl.col('user_id'), pl.col('variant'), pl.col('event_type'), epochMicros().alias('t'));
   if (rules.startUs !== undefined) frame = frame.filter(pl.col('t').gtEq(rules.startUs));
   if (rules.endUs !== undefined) frame = frame.filter(pl.col('t').ltEq(rules.endUs));
   const collected = frame.collectSync();
@@ -50,10 +47,7 @@ export function decisiveEvents(events: pl.DataFrame, rules: ReducerRules): LiveE
     .filter(pl.col('event_type').eq(pl.lit(rules.successEvent)))
     .groupBy('user_id')
     .agg(pl.col('t').max().alias('t'), pl.col('variant').first().alias('variant'));
-  return [
-    ...rowsOf(exposures, rules.exposureEvent),
-    ...rowsOf(successes, rules.successEvent),
-  ];
+  return [...rowsOf(exposures, rules.exposureEvent), ...rowsOf(successes, rules.successEvent)];
 }
 
 function rowsOf(frame: pl.DataFrame, eventType: string): LiveEvent[] {
@@ -80,7 +74,9 @@ export function batchRollups(events: pl.DataFrame): BatchRollup[] {
     pl.col('variant'),
     pl.col('event_type'),
     epochMicros().sub(epochMicros().modulo(1000)).div(1000).cast(pl.Int64).alias('ms'),
-    hasValue ? pl.col('value').cast(pl.Float64).alias('value') : pl.lit(null).cast(pl.Float64).alias('value'),
+    hasValue
+      ? pl.col('value').cast(pl.Float64).alias('value')
+      : pl.lit(null).cast(pl.Float64).alias('value'),
   );
   const rollups: BatchRollup[] = [];
   for (const size of windowSizeNames) {
@@ -105,7 +101,16 @@ export function batchRollups(events: pl.DataFrame): BatchRollup[] {
       'sum',
       'min',
       'max',
-    ].map(column) as [unknown[], unknown[], unknown[], unknown[], unknown[], unknown[], unknown[], unknown[]];
+    ].map(column) as [
+      unknown[],
+      unknown[],
+      unknown[],
+      unknown[],
+      unknown[],
+      unknown[],
+      unknown[],
+      unknown[],
+    ];
     starts.forEach((start, index) => {
       const valueCount = Number(valueCounts[index]);
       rollups.push({

@@ -234,7 +234,12 @@ export function markTicked(state: PosteriorState): PosteriorState {
   return { ...state, ticked: new Map(state.arms) };
 }
 
-function addTo(arms: Map<string, ArmCounts>, variant: string, exposures: number, successes: number) {
+function addTo(
+  arms: Map<string, ArmCounts>,
+  variant: string,
+  exposures: number,
+  successes: number,
+) {
   const counts = arms.get(variant) ?? { exposures: 0, successes: 0 };
   arms.set(variant, {
     exposures: counts.exposures + exposures,

@@ -94,7 +94,8 @@ export async function tickMonitor(
     if (rows === undefined) continue;
     done.push(experimentId);
     if (sinks.includes('log')) {
-      for (const row of rows) deps.logger.info('posterior snapshot', { experiment_id: experimentId, ...row });
+      for (const row of rows)
+        deps.logger.info('posterior snapshot', { experiment_id: experimentId, ...row });
     }
     if (sinks.includes('csv')) await appendCsv(deps, experimentId, rows);
   }
@@ -150,9 +151,9 @@ async function appendCsv(
     : '';
   const table = csvText(
     snapshotCsvColumns,
-    rows.map((row) => snapshotCsvColumns.map((column) =>
-      column === 'experiment_id' ? experimentId : row[column],
-    )),
+    rows.map((row) =>
+      snapshotCsvColumns.map((column) => (column === 'experiment_id' ? experimentId : row[column])),
+    ),
   );
   const text = before === '' ? table : before + table.slice(table.indexOf('\n') + 1);
   await deps.blobs.write(bucket, key, text, { contentType: 'text/csv' });

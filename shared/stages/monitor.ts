@@ -36,7 +36,8 @@ export function reducerRules(definition: ExperimentDefinition | undefined): Redu
   return {
     exposureEvent: definition?.exposure_event ?? 'exposure',
     successEvent: successEventOf(definition),
-    startUs: definition?.start_at === undefined ? undefined : Date.parse(definition.start_at) * 1000,
+    startUs:
+      definition?.start_at === undefined ? undefined : Date.parse(definition.start_at) * 1000,
     endUs: definition?.end_at === undefined ? undefined : Date.parse(definition.end_at) * 1000,
   };
 }

@@ -143,9 +143,14 @@ export async function moveAlert(
     if (alert === undefined) throw new ValidationError(`unknown alert ${alertId}`, 404);
     const next = nextAlertStatus(alert.status, action);
     if (next === null) {
-      throw new ValidationError(`alert ${alertId} is ${alert.status}: it cannot be ${action}d`, 409, {}, {
-        status: alert.status,
-      });
+      throw new ValidationError(
+        `alert ${alertId} is ${alert.status}: it cannot be ${action}d`,
+        409,
+        {},
+        {
+          status: alert.status,
+        },
+      );
     }
     const now = new Date();
     const prefix = action === 'acknowledge' ? 'acknowledged' : 'resolved';
@@ -209,7 +214,10 @@ export async function listAlerts(
  * @returns its open and acknowledged alerts, newest first
  * @example await unresolvedAlerts(db, 'exp1')
  */
-export async function unresolvedAlerts(db: Queryable, experimentId: string): Promise<AlertRecord[]> {
+export async function unresolvedAlerts(
+  db: Queryable,
+  experimentId: string,
+): Promise<AlertRecord[]> {
   const result = await db.query<AlertRecord>(
     `SELECT ${columns} FROM alerts WHERE experiment_id = $1 AND status <> 'resolved'
      ORDER BY opened_at DESC, alert_id DESC`,

@@ -39,7 +39,10 @@ function tally(events: readonly LiveEvent[], r: ReducerRules) {
     const converted = own.some((e) => e.event_type === r.successEvent && e.timestamp_us >= first);
     const variant = exposures[0]?.variant ?? '';
     const c = counts.get(variant) ?? { exposures: 0, successes: 0 };
-    counts.set(variant, { exposures: c.exposures + 1, successes: c.successes + (converted ? 1 : 0) });
+    counts.set(variant, {
+      exposures: c.exposures + 1,
+      successes: c.successes + (converted ? 1 : 0),
+    });
   }
   return counts;
 }
