@@ -95,7 +95,10 @@ export const experimentDefinitionFields = z
     alpha: z.number().gt(0, messages.alphaRange).lt(1, messages.alphaRange).default(0.05),
     unit_table: unitTableSchema.optional(),
     /** Which verdict leads the live view: `frequentist` (default) or `bayesian`. */
-    algorithm: z.object({ type: z.enum(['frequentist', 'bayesian']) }).strict().optional(),
+    algorithm: z
+      .object({ type: z.enum(['frequentist', 'bayesian']) })
+      .strict()
+      .optional(),
     /** The streaming posterior's success event (default: the primary binomial metric's event). */
     success_event: z.string().min(1).optional(),
     /** Where each tick's posterior snapshot goes (default `[postgres]`). */
@@ -200,7 +203,9 @@ export function metricSpecs(
  * @example successEventOf(undefined) // 'purchase'
  */
 export function successEventOf(
-  definition: Pick<ExperimentDefinition, 'metrics' | 'primary_metric' | 'success_event'> | undefined,
+  definition:
+    | Pick<ExperimentDefinition, 'metrics' | 'primary_metric' | 'success_event'>
+    | undefined,
 ): string {
   if (definition?.success_event !== undefined) return definition.success_event;
   const binomial = metricSpecs(definition).filter((metric) => metric.type === 'binomial');

@@ -23,7 +23,8 @@ export interface BatchRollup {
   readonly max: number | null;
 }
 
-const epochMicros = () => pl.col('timestamp').cast(pl.Int64);
+/** Epoch microseconds, whatever unit the frame's timestamps are stored in. */
+const epochMicros = () => pl.col('timestamp').cast(pl.Datetime('us')).cast(pl.Int64);
 
 /**
  * The decisive events of a batch for the streaming posterior.
@@ -73,16 +74,17 @@ export function batchRollups(events: pl.DataFrame): BatchRollup[] {
   const base = events.select(
     pl.col('variant'),
     pl.col('event_type'),
-    epochMicros().sub(epochMicros().modulo(1000)).div(1000).cast(pl.Int64).alias('ms'),
+    epochMicros().alias('us'),
     hasValue
       ? pl.col('value').cast(pl.Float64).alias('value')
       : pl.lit(null).cast(pl.Float64).alias('value'),
   );
   const rollups: BatchRollup[] = [];
   for (const size of windowSizeNames) {
-    const width = windowSizes[size];
+    // In integer microseconds throughout: polars' division goes through floating point.
+    const width = pl.lit(windowSizes[size] * 1000).cast(pl.Int64);
     const grouped = base
-      .withColumns(pl.col('ms').sub(pl.col('ms').modulo(width)).alias('start'))
+      .withColumns(pl.col('us').sub(pl.col('us').modulo(width)).alias('start'))
       .groupBy(['start', 'variant', 'event_type'])
       .agg(
         pl.len().alias('count'),
@@ -115,7 +117,7 @@ export function batchRollups(events: pl.DataFrame): BatchRollup[] {
       const valueCount = Number(valueCounts[index]);
       rollups.push({
         window: size,
-        startMs: Number(start),
+        startMs: Number(start) / 1000,
         variant: String(variants[index]),
         event_type: String(types[index]),
         count: Number(counts[index]),

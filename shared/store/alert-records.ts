@@ -146,10 +146,6 @@ export async function moveAlert(
       throw new ValidationError(
         `alert ${alertId} is ${alert.status}: it cannot be ${action}d`,
         409,
-        {},
-        {
-          status: alert.status,
-        },
       );
     }
     const now = new Date();

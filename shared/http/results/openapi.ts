@@ -9,6 +9,8 @@ import { componentSchemas } from './api-schemas.ts';
 import { experimentComponentSchemas, requestComponentSchemas } from './experiment-api-schemas.ts';
 import { openApiExperimentPaths } from './openapi-experiment-paths.ts';
 import { openApiPaths } from './openapi-paths.ts';
+import { liveComponentSchemas, liveRequestSchemas } from '../live/live-api-schemas.ts';
+import { openApiLivePaths } from '../live/openapi-live-paths.ts';
 
 /** An OpenAPI document, as plain JSON. */
 export type OpenApiDocument = Readonly<Record<string, unknown>> & {
@@ -76,9 +78,11 @@ export function openApiDocument(): OpenApiDocument {
       { name: 'assignment', description: 'Which variant a user gets, and enrollment.' },
       { name: 'analytics', description: 'Statistics, predictions and asynchronous jobs.' },
       { name: 'webhooks', description: 'Signed notifications of new analyses and reports.' },
+      { name: 'live', description: 'Streaming posteriors, time windows and the event stream.' },
+      { name: 'alerts', description: 'Alerts, acknowledged and resolved by people.' },
       { name: 'service', description: 'Health and this documentation.' },
     ],
-    paths: mergePaths(openApiPaths, openApiExperimentPaths),
+    paths: mergePaths(openApiPaths, openApiExperimentPaths, openApiLivePaths),
     components: {
       securitySchemes: {
         bearerAuth: {
@@ -89,8 +93,11 @@ export function openApiDocument(): OpenApiDocument {
         },
       },
       schemas: {
-        ...componentJsonSchemas({ ...componentSchemas, ...experimentComponentSchemas }, 'output'),
-        ...componentJsonSchemas(requestComponentSchemas, 'input'),
+        ...componentJsonSchemas(
+          { ...componentSchemas, ...experimentComponentSchemas, ...liveComponentSchemas },
+          'output',
+        ),
+        ...componentJsonSchemas({ ...requestComponentSchemas, ...liveRequestSchemas }, 'input'),
       },
     },
   };

@@ -8,6 +8,7 @@ import { getExperiment, getSummary, listAnalyses, listExperiments } from './expe
 import { getJob, requestAnalysis, requestTraining } from './job-handlers.ts';
 import { downloadReport, latestReport } from './report-handlers.ts';
 import type { Route } from '../route.ts';
+import { liveRoutes } from '../live/live-routes.ts';
 import { docs, health, metrics, openApiJson, readiness } from './service-handlers.ts';
 import { getAssignment, postBulkAssignments } from '../experiments/assignment-handlers.ts';
 import {
@@ -115,4 +116,5 @@ export const resultsRoutes: readonly Route[] = [
     access: 'read',
     handle: listDeliveries,
   },
+  ...liveRoutes,
 ];
