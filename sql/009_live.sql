@@ -113,7 +113,7 @@ CREATE TABLE live_events (
   dedupe_key text NOT NULL UNIQUE,
   experiment_id text,
   type text NOT NULL,
-  data jsonb NOT NULL,
+  data json NOT NULL,
   created_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX live_events_by_experiment ON live_events (experiment_id, event_id);
