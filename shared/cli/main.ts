@@ -8,6 +8,7 @@ Usage:
   abtest stats --vectors FILE
   abtest generate --users N --seed S [--effect conversion=0.1] [--truth FILE] -o FILE
   abtest serve [--port 8080] [--data-dir DIR] [--bus inprocess|pubsub] [--rerun-every 1h]
+  abtest stream --config FILE [--run-for 3600] [--progress-interval 60] [--from FILE|-] [--out-dir DIR]
 `;
 
 type Command = (args: readonly string[]) => Promise<number>;
@@ -17,6 +18,7 @@ const commands: Record<string, () => Promise<Command>> = {
   generate: async () => (await import('./generate-command.ts')).generateCommand,
   serve: async () => (await import('./serve-command.ts')).serveCommand,
   stats: async () => (await import('./stats-command.ts')).statsCommand,
+  stream: async () => (await import('./stream-command.ts')).streamCommand,
 };
 
 /**
