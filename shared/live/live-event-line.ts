@@ -42,7 +42,8 @@ export function parseLiveEventLine(line: string): LiveLine {
   }
   if (ms === undefined) {
     return {
-      error: 'timestamp: expected ISO-8601 with a UTC offset (2026-01-31T09:30:00Z) or epoch milliseconds',
+      error:
+        'timestamp: expected ISO-8601 with a UTC offset (2026-01-31T09:30:00Z) or epoch milliseconds',
     };
   }
   return {
