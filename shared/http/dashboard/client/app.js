@@ -120,7 +120,11 @@ async function render(options = {}) {
             })
           : route.view === 'new' || route.view === 'edit'
             ? await renderExperimentForm(main, route.view === 'new' ? null : route.id, { signal })
-            : await renderExperimentList(main, { cursor: route.cursor, signal });
+            : await renderExperimentList(main, {
+                cursor: route.cursor,
+                signal,
+                live: options.live,
+              });
     document.title = `${title} · abtest`;
     if (options.focus !== undefined) main.querySelector(options.focus)?.focus();
   } catch (error) {
