@@ -46,6 +46,7 @@ const floors: readonly { floor: string; level: number; paths: readonly string[] 
       'shared/experiments',
       'shared/assignment',
       'shared/live',
+      'shared/provenance',
     ],
   },
   { floor: 'adapter', level: 1, paths: ['shared/adapters'] },

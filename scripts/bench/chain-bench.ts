@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { measureProcess } from './measure-process.ts';
+import { root, cache, bin } from './bench-setup.ts';
 
 /** One line of the benchmark's output. */
 export interface BenchLine {
@@ -19,9 +20,6 @@ export interface BenchLine {
   readonly ratio: number;
 }
 
-const root = path.resolve(import.meta.dirname, '../..');
-const cache = path.join(root, 'bench', '.cache');
-const bin = path.join(root, 'bin', 'abtest.js');
 const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 const round = (x: number, digits = 2) => Number(x.toFixed(digits));
 

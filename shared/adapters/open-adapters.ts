@@ -40,10 +40,7 @@ export async function openAdapters(
   options: Pick<InProcessBusOptions, 'beforeDelivery'> = {},
 ): Promise<Adapters> {
   const db = await openDatabase(config);
-  const blobs: BlobStore =
-    config.storage === 'gcs'
-      ? gcsBlobStore({ projectId: config.projectId })
-      : localBlobStore(path.join(config.dataDir, 'buckets'));
+  const blobs = openBlobStore(config);
   const bus: EventBus =
     config.bus === 'pubsub'
       ? pubSubBus(db, { projectId: config.projectId, logger })
@@ -57,6 +54,18 @@ export async function openAdapters(
       await db.close();
     },
   };
+}
+
+/**
+ * The configured blob store: Cloud Storage, or the local folders under the data folder.
+ * @param config - the validated configuration
+ * @returns the blob store
+ * @example const blobs = openBlobStore(config)
+ */
+export function openBlobStore(config: Config): BlobStore {
+  return config.storage === 'gcs'
+    ? gcsBlobStore({ projectId: config.projectId })
+    : localBlobStore(path.join(config.dataDir, 'buckets'));
 }
 
 /**
