@@ -11,3 +11,4 @@ import './train/index.ts';
 import './report/index.ts';
 import './results/index.ts';
 import './webhooks/index.ts';
+import './monitor/index.ts';

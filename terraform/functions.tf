@@ -16,6 +16,7 @@
 # | results      | HTTP /v1/experiments...,         | artifacts: read, signed report/chart URLs; |
 # |              | /v1/assignments/bulk, /metrics   | raw: create (enrollment batches)           |
 # | webhooks     | push: abtest.webhook.delivery    | none (the database, and the internet)      |
+# | monitor      | push: batch.validated, monitor.tick | curated: read; artifacts: rw (snapshots/) |
 #
 # Webhooks: analyze and report only record their deliveries (with a message each, in the
 # transaction of what they announce); the webhooks function makes them, one attempt per
@@ -66,6 +67,11 @@ locals {
     ABTEST_WEBHOOK_URLS = join(",", var.webhook_urls)
   }
 
+  # The live layer: a running experiment silent this long raises a no_data alert.
+  live_environment = {
+    ABTEST_NO_DATA_HOURS = var.no_data_hours
+  }
+
   # Topics the code enqueues on, by function (the enqueueMessage calls of shared/).
   enqueues = {
     ingest       = ["abtest.batch.received"]
@@ -76,6 +82,7 @@ locals {
     report       = ["abtest.report.ready", "abtest.webhook.delivery"]
     results      = ["abtest.rerun", "abtest.analysis.completed", "abtest.batch.received"]
     webhooks     = []
+    monitor      = ["abtest.webhook.delivery", "abtest.posterior.snapshot", "abtest.progress"]
   }
 
   # What any outbox flush may publish (see the header).
@@ -87,6 +94,9 @@ locals {
     "abtest.report.ready",
     "abtest.rerun",
     "abtest.webhook.delivery",
+    "abtest.monitor.tick",
+    "abtest.posterior.snapshot",
+    "abtest.progress",
   ]
 
   source_archive = {
@@ -245,6 +255,26 @@ locals {
       }
       push_delivery = local.push_delivery
       bucket_roles  = []
+    }
+
+    monitor = {
+      name              = "monitor"
+      description       = "abtest.batch.validated and abtest.monitor.tick: the streaming posteriors and time windows, snapshots to their sinks, alerts."
+      trigger           = { type = "pubsub-push" }
+      extra_environment = merge(local.webhook_environment, local.live_environment)
+      secret_environment = {
+        DB_PASSWORD           = local.secrets.db_password
+        ABTEST_WEBHOOK_SECRET = local.secrets.webhook_secret
+      }
+      push_subscriptions = {
+        monitor      = "abtest.batch.validated"
+        monitor-tick = "abtest.monitor.tick"
+      }
+      push_delivery = local.push_delivery
+      bucket_roles = [
+        { bucket = google_storage_bucket.curated.name, role = "roles/storage.objectViewer" },
+        { bucket = google_storage_bucket.artifacts.name, role = "roles/storage.objectUser" },
+      ]
     }
   }
 }

@@ -1,4 +1,5 @@
-# The topics of the chain and of the webhook deliveries, with the exact names of
+# The topics of the chain, of the webhook deliveries and of the live layer (the monitor's tick,
+# and the `pubsub` sink's snapshots and progress, read by consumers outside abtest), with the exact names of
 # shared/messages/topics.ts (no prefix), and the dead-letter topic where a message goes after
 # five failed deliveries.
 
@@ -12,6 +13,9 @@ locals {
     "abtest.report.ready",
     "abtest.rerun",
     "abtest.webhook.delivery",
+    "abtest.monitor.tick",
+    "abtest.posterior.snapshot",
+    "abtest.progress",
   ]
   # shared/messages/topics.ts `deadLetterTopic`.
   dead_letter_topic = "abtest.dead-letter"

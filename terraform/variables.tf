@@ -44,6 +44,18 @@ variable "rerun_schedule" {
   default     = "0 */6 * * *"
 }
 
+variable "tick_schedule" {
+  type        = string
+  description = "Cron schedule of the Cloud Scheduler job that publishes {\"version\":1} to abtest.monitor.tick: a posterior snapshot per running experiment (Cloud Scheduler runs at most once a minute; ABTEST_TICK_SECONDS is abtest serve's own tick)."
+  default     = "* * * * *"
+}
+
+variable "no_data_hours" {
+  type        = number
+  description = "ABTEST_NO_DATA_HOURS: a running experiment without an event for this many hours raises a no_data alert."
+  default     = 24
+}
+
 variable "rerun_time_zone" {
   type        = string
   description = "Time zone of rerun_schedule (an IANA name)."
@@ -90,14 +102,16 @@ variable "function_sizing" {
     # instance (its pool of database_pool_max connections is shared by its requests). The
     # timeout is ABTEST_WEBHOOK_TIMEOUT_SECONDS (at most 300) and a margin.
     webhooks = { memory = "512Mi", timeout_seconds = 330, max_instances = 1, request_concurrency = 8, cpu = "1" }
+    # Reads one curated batch per message and updates its experiment's live state.
+    monitor = { memory = "1Gi", timeout_seconds = 300, max_instances = 2 }
   }
 
   validation {
     condition = alltrue([
-      for name in ["ingest", "ingestUpload", "validate", "analyze", "train", "report", "results", "webhooks"] :
+      for name in ["ingest", "ingestUpload", "validate", "analyze", "train", "report", "results", "webhooks", "monitor"] :
       contains(keys(var.function_sizing), name)
     ])
-    error_message = "function_sizing needs an entry for ingest, ingestUpload, validate, analyze, train, report, results and webhooks."
+    error_message = "function_sizing needs an entry for ingest, ingestUpload, validate, analyze, train, report, results, webhooks and monitor."
   }
 
   validation {

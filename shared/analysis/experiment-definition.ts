@@ -162,6 +162,9 @@ const qualitySchema = z
 
 /** The quality gates of a definition. */
 export type QualityGates = z.infer<typeof qualitySchema>;
+/** Where a tick's posterior snapshot goes (issue 14, seed 000). */
+export const snapshotSinks = ['postgres', 'csv', 'log', 'pubsub'] as const;
+export type SnapshotSink = (typeof snapshotSinks)[number];
 
 /** The fields of a definition, before the rules that relate them. */
 export const experimentDefinitionFields = z
@@ -203,6 +206,15 @@ export const experimentDefinitionFields = z
     quality: qualitySchema.optional(),
     sequential: sequentialSchema.optional(),
     practical_effect: practicalEffectSchema.optional(),
+    /** Which verdict leads the live view: `frequentist` (default) or `bayesian`. */
+    algorithm: z
+      .object({ type: z.enum(['frequentist', 'bayesian']) })
+      .strict()
+      .optional(),
+    /** The streaming posterior's success event (default: the primary binomial metric's event). */
+    success_event: z.string().min(1).optional(),
+    /** Where each tick's posterior snapshot goes (default `[postgres]`). */
+    sinks: z.array(z.enum(snapshotSinks)).min(1).optional(),
   })
   .strict();
 
@@ -300,6 +312,24 @@ export function metricSpecs(
           },
         ],
   );
+}
+
+/**
+ * The event the streaming posterior counts as a success: `success_event`, else the event of the
+ * primary metric when binomial, else of the first binomial metric, else `purchase`.
+ * @param definition - the definition, or undefined
+ * @returns the event type
+ * @example successEventOf(undefined) // 'purchase'
+ */
+export function successEventOf(
+  definition:
+    | Pick<ExperimentDefinition, 'metrics' | 'primary_metric' | 'success_event'>
+    | undefined,
+): string {
+  if (definition?.success_event !== undefined) return definition.success_event;
+  const binomial = metricSpecs(definition).filter((metric) => metric.type === 'binomial');
+  const primary = binomial.find((metric) => metric.name === definition?.primary_metric);
+  return (primary ?? binomial[0])?.eventType ?? defaultPurchaseEvent;
 }
 
 /**

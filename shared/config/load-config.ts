@@ -65,6 +65,8 @@ const envSchema = z.object({
   ABTEST_HTTP_REQUEST_TIMEOUT_SECONDS: z.coerce.number().positive().max(86_400).default(600),
   ABTEST_HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: z.coerce.number().positive().max(3600).default(5),
   ABTEST_HTTP_MAX_CONNECTIONS: positiveInt.max(1_000_000).default(512),
+  ABTEST_TICK_SECONDS: z.coerce.number().positive().max(86_400).default(60),
+  ABTEST_NO_DATA_HOURS: z.coerce.number().positive().max(8760).default(24),
   LOG_LEVEL: z.enum(['debug', 'info', 'warning', 'error']).default('info'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
 });
@@ -202,6 +204,16 @@ export interface Config {
   readonly port: number;
   /** The limits of `abtest serve`'s HTTP server (docs/security.md "Limits"). */
   readonly http: HttpLimits;
+  /** The live layer (issue 14). */
+  readonly live: LiveSettings;
+}
+
+/** The live layer's settings. */
+export interface LiveSettings {
+  /** Seconds between the monitor's ticks under `abtest serve` (`ABTEST_TICK_SECONDS`). */
+  readonly tickSeconds: number;
+  /** A running experiment without an event this long raises `no_data` (`ABTEST_NO_DATA_HOURS`). */
+  readonly noDataHours: number;
 }
 
 /** How long a client may take, and how many may be connected at once. */
@@ -306,6 +318,7 @@ export function loadConfig(
       keepAliveTimeoutMs: e.ABTEST_HTTP_KEEP_ALIVE_TIMEOUT_SECONDS * 1000,
       maxConnections: e.ABTEST_HTTP_MAX_CONNECTIONS,
     },
+    live: { tickSeconds: e.ABTEST_TICK_SECONDS, noDataHours: e.ABTEST_NO_DATA_HOURS },
   };
 }
 

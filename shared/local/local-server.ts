@@ -20,7 +20,8 @@ import { subscribeChain } from '../stages/chain-subscriptions.ts';
 import type { StageDeps } from '../stages/stage-deps.ts';
 import { localApiToken } from './api-token.ts';
 import { startPushDelivery } from './pubsub-push.ts';
-import { startRerunSchedule } from './rerun-schedule.ts';
+import { closeLiveStreams } from '../http/live/stream-handler.ts';
+import { startRerunSchedule, startTickSchedule } from './rerun-schedule.ts';
 import { watchUploads } from './uploads-watcher.ts';
 
 /**
@@ -121,6 +122,8 @@ export async function startLocalServer(
       ? () => undefined
       : startRerunSchedule(deps, options.rerunEveryMs);
 
+  const stopTicks = startTickSchedule(deps, settings.live.tickSeconds * 1000);
+
   const route = createRouter(apiRoutes);
   const limits = settings.http;
   const server: Server = createServer(
@@ -133,7 +136,8 @@ export async function startLocalServer(
       keepAliveTimeout: limits.keepAliveTimeoutMs,
     },
     (req, res) => {
-      requests.started(res);
+      // A live stream stays open for hours: it must not hold the chain back as a request would.
+      if (!(req.url ?? '').startsWith('/v1/stream')) requests.started(res);
       route(deps, req, res).catch((error: unknown) => {
         logger.error('request failed', { error });
         if (!res.headersSent) res.writeHead(500).end();
@@ -161,8 +165,11 @@ export async function startLocalServer(
     close() {
       closing ??= (async () => {
         stopSchedule();
-        // Requests under way finish; idle keep-alive connections are closed.
+        stopTicks();
+        // Requests under way finish; live streams end (clients resume elsewhere with
+        // Last-Event-ID); idle keep-alive connections are closed.
         const stopped = new Promise((resolve) => server.close(resolve));
+        closeLiveStreams(deps);
         server.closeIdleConnections();
         await stopped;
         await watcher.close();

@@ -1,6 +1,7 @@
 /**
  * The local stand-in for Cloud Scheduler: every so often, the same `abtest.rerun` message
- * (`{"version":1}`: every running experiment) the scheduler job publishes on GCP.
+ * (`{"version":1}`: every running experiment) the scheduler job publishes on GCP, and the
+ * monitor's ticks.
  */
 import { enqueueMessage } from '../adapters/event-bus/outbox.ts';
 import { topics } from '../messages/topics.ts';
@@ -35,5 +36,23 @@ export function startRerunSchedule(deps: StageDeps, everyMs: number): () => void
       .then(() => deps.bus.flush())
       .catch((error: unknown) => deps.logger.error('scheduled rerun not published', { error }));
   }, everyMs);
+  return () => clearInterval(timer);
+}
+
+/**
+ * Publishes a tick of the monitor at a fixed interval (`ABTEST_TICK_SECONDS`), the local
+ * stand-in for the Cloud Scheduler job publishing `{"version":1}` to `abtest.monitor.tick`.
+ * @param deps - the ports
+ * @param everyMs - the interval
+ * @returns a function that stops the schedule
+ * @example const stop = startTickSchedule(deps, deps.config.live.tickSeconds * 1000)
+ */
+export function startTickSchedule(deps: StageDeps, everyMs: number): () => void {
+  const timer = setInterval(() => {
+    enqueueMessage(deps.db, topics.monitorTick, { version: 1 })
+      .then(() => deps.bus.flush())
+      .catch((error: unknown) => deps.logger.error('monitor tick not published', { error }));
+  }, everyMs);
+  timer.unref();
   return () => clearInterval(timer);
 }

@@ -51,6 +51,38 @@ export const reportReadySchema = z.object({
 /** One webhook delivery to make: the row in `webhook_deliveries` holds the rest. */
 export const webhookDeliverySchema = z.object({ version: z.literal(1), delivery_id: id });
 
+/** A tick of the monitor: Cloud Scheduler's `{"version":1}`. */
+export const monitorTickSchema = z.object({ version: z.literal(1) });
+
+const count = z.number().int().min(0);
+const variantCounts = {
+  variant: z.string(),
+  exposures: count,
+  successes: count,
+  incremental_exposures: z.number().int(),
+  incremental_successes: z.number().int(),
+};
+
+/** One row of a posterior snapshot (shared/live/posterior-reducer.ts). */
+export const posteriorSnapshotSchema = z.object({
+  version: z.literal(1),
+  experiment_id: id,
+  tick_at: z.string(),
+  ...variantCounts,
+  alpha: z.number(),
+  beta: z.number(),
+  probability_beat_control: z.number().nullable(),
+  expected_loss: z.number().nullable(),
+});
+
+/** An experiment's counts per variant at a tick. */
+export const progressSchema = z.object({
+  version: z.literal(1),
+  experiment_id: id,
+  tick_at: z.string(),
+  variants: z.array(z.object(variantCounts)),
+});
+
 export type BatchReceived = z.infer<typeof batchReceivedSchema>;
 export type BatchValidated = z.infer<typeof batchValidatedSchema>;
 export type Rerun = z.infer<typeof rerunSchema>;
@@ -58,6 +90,9 @@ export type AnalysisCompleted = z.infer<typeof analysisCompletedSchema>;
 export type ModelTrained = z.infer<typeof modelTrainedSchema>;
 export type ReportReady = z.infer<typeof reportReadySchema>;
 export type WebhookDelivery = z.infer<typeof webhookDeliverySchema>;
+export type MonitorTick = z.infer<typeof monitorTickSchema>;
+export type PosteriorSnapshotMessage = z.infer<typeof posteriorSnapshotSchema>;
+export type Progress = z.infer<typeof progressSchema>;
 
 /** The payload type of each topic. */
 export interface TopicPayloads {
@@ -68,6 +103,9 @@ export interface TopicPayloads {
   [topics.modelTrained]: ModelTrained;
   [topics.reportReady]: ReportReady;
   [topics.webhookDelivery]: WebhookDelivery;
+  [topics.monitorTick]: MonitorTick;
+  [topics.posteriorSnapshot]: PosteriorSnapshotMessage;
+  [topics.progress]: Progress;
 }
 
 /** The schema of each topic's payload. */
@@ -79,4 +117,7 @@ export const payloadSchemas: { readonly [T in Topic]: z.ZodType<TopicPayloads[T]
   [topics.modelTrained]: modelTrainedSchema,
   [topics.reportReady]: reportReadySchema,
   [topics.webhookDelivery]: webhookDeliverySchema,
+  [topics.monitorTick]: monitorTickSchema,
+  [topics.posteriorSnapshot]: posteriorSnapshotSchema,
+  [topics.progress]: progressSchema,
 };

@@ -11,6 +11,12 @@ export const topics = {
   rerun: 'abtest.rerun',
   /** One webhook delivery to make (shared/webhooks/deliver-webhook.ts), off the chain's path. */
   webhookDelivery: 'abtest.webhook.delivery',
+  /** A tick of the monitor (Cloud Scheduler on GCP; ABTEST_TICK_SECONDS locally). */
+  monitorTick: 'abtest.monitor.tick',
+  /** One posterior snapshot row (the `pubsub` sink), for consumers outside abtest. */
+  posteriorSnapshot: 'abtest.posterior.snapshot',
+  /** An experiment's counts at a tick, incremental and cumulative (the `pubsub` sink). */
+  progress: 'abtest.progress',
 } as const;
 
 export type Topic = (typeof topics)[keyof typeof topics];

@@ -1,6 +1,7 @@
 /**
  * Data quality, for an analyst: the input batches with their row counts, the users counted and
- * excluded, and the sample-ratio check (observed against expected shares).
+ * excluded, the sample-ratio check (observed against expected shares), and the experiment's
+ * alerts not yet resolved.
  */
 import type { ReportCanvas } from './report-canvas.ts';
 import { drawCallout } from './report-callout.ts';
@@ -109,5 +110,31 @@ export function drawDataQualitySection(canvas: ReportCanvas, input: ReportInput)
       ];
     }),
     maxLines: 2,
+  });
+
+  drawAlerts(canvas, input);
+}
+
+/** The open and acknowledged alerts, when there are any. */
+function drawAlerts(canvas: ReportCanvas, input: ReportInput): void {
+  const alerts = input.alerts ?? [];
+  if (alerts.length === 0) return;
+  canvas.heading('Alerts not yet resolved', 2, 50);
+  drawTable(canvas, {
+    columns: [
+      { header: 'Severity', width: 52 },
+      { header: 'Kind', width: 70 },
+      { header: 'Metric', width: 70 },
+      { header: 'Status', width: 70 },
+      { header: 'What was seen', width: 234 },
+    ],
+    rows: alerts.map((alert) => [
+      alert.severity,
+      alert.kind,
+      alert.metric ?? '',
+      alert.status,
+      alert.message,
+    ]),
+    maxLines: 3,
   });
 }

@@ -18,6 +18,16 @@ export interface ReportBatch {
   readonly status: string;
 }
 
+/** An alert not yet resolved when the report was rendered (the data-quality section lists it). */
+export interface ReportAlert {
+  readonly severity: string;
+  readonly kind: string;
+  /** The metric it is about, or null. */
+  readonly metric: string | null;
+  readonly status: string;
+  readonly message: string;
+}
+
 /** The input of {@link renderReportPdf}: one analysis and its context. */
 export interface ReportInput {
   /** The result document's experiment object, models filled, `report` null. */
@@ -34,4 +44,6 @@ export interface ReportInput {
   readonly cumulativeLift: readonly CumulativeLiftPoint[];
   /** The abtest version that rendered the report, e.g. `0.1.0`. */
   readonly version: string;
+  /** The experiment's open and acknowledged alerts, newest first (none when absent). */
+  readonly alerts?: readonly ReportAlert[];
 }

@@ -51,6 +51,7 @@ import { analysisInputs } from '../store/provenance-records.ts';
 import { updateJob } from '../store/job-records.ts';
 import { userTableKey } from '../store/storage-layout.ts';
 import { enqueueWebhookEvent } from '../webhooks/enqueue-webhook-event.ts';
+import { recordAnalysisAlerts } from './analysis-alerts.ts';
 import type { StageDeps } from './stage-deps.ts';
 
 /** Why analysis ran. */
@@ -337,6 +338,8 @@ export async function analyzeExperiment(
       },
       new Date(computedAt),
     );
+    // The live feed and the alerts this result raises (srm, guardrail, decision).
+    await recordAnalysisAlerts(tx, deps.config, document, definition?.primary_metric);
   });
   deps.logger.info('analysis completed', {
     experiment_id: experimentId,

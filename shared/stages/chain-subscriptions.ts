@@ -8,6 +8,8 @@ import { topics, type Topic } from '../messages/topics.ts';
 import { experimentsToRerun } from '../store/experiment-records.ts';
 import { analyzeExperiment } from './analyze.ts';
 import { handleMessage } from './message-handler.ts';
+import { monitorBatch } from './monitor.ts';
+import { tickMonitor } from './monitor-tick.ts';
 import { reportAnalysis } from './report.ts';
 import type { StageDeps } from './stage-deps.ts';
 import { trainAnalysis } from './train.ts';
@@ -18,7 +20,7 @@ import { deliverWebhook, webhookDeliveryPolicy } from '../webhooks/deliver-webho
 export interface ChainSubscription {
   /** Subscription name; also the name of the function that handles it on GCP. */
   readonly name: string;
-  readonly functionName: 'validate' | 'analyze' | 'train' | 'report' | 'webhooks';
+  readonly functionName: 'validate' | 'analyze' | 'train' | 'report' | 'webhooks' | 'monitor';
   readonly topic: Topic;
   readonly handle: (deps: StageDeps, message: BusMessage) => Promise<void>;
   /** How its messages are delivered, when not in the chain's turn. */
@@ -92,6 +94,25 @@ export const chainSubscriptions: readonly ChainSubscription[] = [
     topic: topics.modelTrained,
     handle: (deps, message) =>
       handleMessage(deps, topics.modelTrained, message, (payload) => reportAnalysis(deps, payload)),
+  },
+  {
+    // The live layer: each validated batch folded into the streaming posterior and windows.
+    name: 'monitor',
+    functionName: 'monitor',
+    topic: topics.batchValidated,
+    handle: (deps, message) =>
+      handleMessage(deps, topics.batchValidated, message, (payload) =>
+        monitorBatch(deps, payload.batch_id, payload.experiment_ids),
+      ),
+  },
+  {
+    name: 'monitor-tick',
+    functionName: 'monitor',
+    topic: topics.monitorTick,
+    handle: (deps, message) =>
+      handleMessage(deps, topics.monitorTick, message, async () => {
+        await tickMonitor(deps, message.id);
+      }),
   },
   {
     // One attempt per message, several at once and apart from the chain: a receiver that does

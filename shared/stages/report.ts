@@ -12,6 +12,7 @@ import type { ModelTrained } from '../messages/message-schemas.ts';
 import { topics } from '../messages/topics.ts';
 import { reportCsv, renderReportPdf, type ReportInput } from '../report/index.ts';
 import { reportPlots } from '../report/report-plots.ts';
+import { unresolvedAlerts } from '../store/alert-records.ts';
 import { findAnalysis } from '../store/analysis-records.ts';
 import { findExperiment } from '../store/experiment-records.ts';
 import { experimentSummary } from '../store/experiment-summary.ts';
@@ -67,6 +68,13 @@ export async function reportAnalysis(deps: StageDeps, payload: ModelTrained): Pr
     batches: (analysis.details.batches ?? []) as ReportInput['batches'],
     cumulativeLift: (analysis.details.cumulative_lift ?? []) as ReportInput['cumulativeLift'],
     version: abtestVersion,
+    alerts: (await unresolvedAlerts(deps.db, experimentId)).map((alert) => ({
+      severity: alert.severity,
+      kind: alert.kind,
+      metric: alert.metric === '' ? null : alert.metric,
+      status: alert.status,
+      message: alert.message,
+    })),
   };
   const pdfKey = reportKey(experimentId, analysisId, 'pdf');
   const csvKey = reportKey(experimentId, analysisId, 'csv');

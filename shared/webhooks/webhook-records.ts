@@ -8,7 +8,12 @@ import type { Queryable } from '../adapters/database/database.ts';
 import type { Config } from '../config/load-config.ts';
 
 /** The events a webhook can subscribe to. */
-export const webhookEvents = ['analysis.completed', 'report.ready'] as const;
+export const webhookEvents = [
+  'analysis.completed',
+  'report.ready',
+  'alert.opened',
+  'alert.updated',
+] as const;
 
 /** An event a webhook can subscribe to. */
 export type WebhookEvent = (typeof webhookEvents)[number];

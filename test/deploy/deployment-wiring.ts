@@ -373,7 +373,8 @@ const roleCapabilities: Readonly<Record<string, readonly Capability[]>> = {
  * curated events and writes the users table (analyze.ts); train reads it and writes models/
  * (train.ts); report writes reports/ (report.ts); results reads reports and signs URLs
  * (http/results/report-handlers.ts) and writes enrollment batches ifAbsent through ingest
- * (stages/enrollments.ts).
+ * (stages/enrollments.ts); monitor reads curated batches (stages/monitor.ts) and rewrites the
+ * csv sink's snapshots/ (stages/monitor-tick.ts).
  */
 export const bucketNeeds: Readonly<
   Record<string, Partial<Record<'raw' | 'curated' | 'artifacts', readonly Capability[]>>>
@@ -385,6 +386,7 @@ export const bucketNeeds: Readonly<
   train: { curated: ['read'], artifacts: ['create', 'overwrite'] },
   report: { artifacts: ['create', 'overwrite'] },
   results: { artifacts: ['read'], raw: ['create'] },
+  monitor: { curated: ['read'], artifacts: ['read', 'create', 'overwrite'] },
 };
 
 function bucketProblems(tf: TerraformConfig): string[] {

@@ -46,11 +46,12 @@ function problemsAfter(mutate: (copy: TerraformConfig) => void): string[] {
 }
 
 describe('the code as the checks read it', () => {
-  it('finds the eight registrations, and functions-framework has each of them', () => {
+  it('finds the nine registrations, and functions-framework has each of them', () => {
     expect(code.registrations.map((r) => `${r.folder}/${r.name}:${r.signature}`).sort()).toEqual([
       'analyze/analyze:cloudevent',
       'ingest/ingest:http',
       'ingest/ingestUpload:cloudevent',
+      'monitor/monitor:cloudevent',
       'report/report:cloudevent',
       'results/results:http',
       'train/train:cloudevent',
@@ -76,6 +77,8 @@ describe('the code as the checks read it', () => {
       'abtest.batch.received',
       'abtest.batch.validated',
       'abtest.model.trained',
+      'abtest.posterior.snapshot',
+      'abtest.progress',
       'abtest.report.ready',
       'abtest.rerun',
       'abtest.webhook.delivery',
@@ -99,6 +102,7 @@ describe('terraform/ as deployed', () => {
       ['function["analyze"]', 'analyze', 'pubsub-push', null],
       ['function["ingest"]', 'ingest', 'http', null],
       ['function["ingestUpload"]', 'ingestUpload', 'storage', '${google_storage_bucket.raw.name}'],
+      ['function["monitor"]', 'monitor', 'pubsub-push', null],
       ['function["report"]', 'report', 'pubsub-push', null],
       ['function["results"]', 'results', 'http', null],
       ['function["train"]', 'train', 'pubsub-push', null],
@@ -124,6 +128,8 @@ describe('terraform/ as deployed', () => {
     expect(rows.sort()).toEqual([
       'analyze-rerun: abtest.rerun -> analyze',
       'analyze: abtest.batch.validated -> analyze',
+      'monitor-tick: abtest.monitor.tick -> monitor',
+      'monitor: abtest.batch.validated -> monitor',
       'report: abtest.model.trained -> report',
       'train: abtest.analysis.completed -> train',
       'validate: abtest.batch.received -> validate',
@@ -299,7 +305,7 @@ describe('each check notices what is taken away', () => {
     const problems = problemsAfter((copy) => {
       (copy.root.locals.push_delivery as Body).max_delivery_attempts = 10;
     });
-    expect(problems).toHaveLength(5);
+    expect(problems).toHaveLength(6);
     expect(problems).toContain(
       'module.function["analyze"]: dead-letters after 10 delivery attempts, the code\'s policy says 5',
     );

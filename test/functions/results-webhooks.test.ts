@@ -63,7 +63,8 @@ describe('the webhooks API', () => {
       url: `http://127.0.0.1:${port}/…`,
       url_hint: expect.stringMatching(/^sha256:[0-9a-f]{8}$/),
       experiment_id: 'checkout-redesign',
-      events: ['analysis.completed', 'report.ready'],
+      // Without `events`, every event, the alerts' included.
+      events: ['analysis.completed', 'report.ready', 'alert.opened', 'alert.updated'],
       source: 'api',
     });
     expect(created.webhook_id).toMatch(/^wh_[0-9a-f]{24}$/);

@@ -50,7 +50,7 @@ export function renderDashboardPage(script: string, style: string): DashboardPag
 <a class="skip" href="#main">Skip to content</a>
 <header class="top">
 <a class="brand" href="#/">abtest</a>
-<nav aria-label="Main"><a href="#/">Experiments</a> · <a href="/docs">API docs</a></nav>
+<nav aria-label="Main"><a href="#/">Experiments</a> · <a href="#/alerts" id="alerts-link">Alerts <span id="alerts-badge" class="badge" hidden></span></a> · <a href="/docs">API docs</a></nav>
 <form id="token-form" autocomplete="off">
 <label for="token">API token</label>
 <input id="token" name="token" type="password" autocomplete="off" spellcheck="false" placeholder="paste the bearer token">

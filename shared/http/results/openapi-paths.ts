@@ -370,7 +370,7 @@ export const openApiPaths: Readonly<Record<string, Readonly<Record<string, OpenA
     post: {
       summary: 'Register a webhook',
       description:
-        'For one experiment or all; on `analysis.completed` and/or `report.ready`. The answer holds the signing secret, shown only once. A URL pointing at the cloud metadata server (169.254.169.254 in any notation, fd00:ec2::254, metadata.google.internal) or a link-local, multicast or reserved address is a 400, and so is a loopback or private one unless ABTEST_WEBHOOK_ALLOW_PRIVATE=true; a host name is checked against every address it resolves to at each delivery.',
+        'For one experiment or all; on `analysis.completed`, `report.ready`, `alert.opened` and/or `alert.updated` (every event when `events` is left out). The answer holds the signing secret, shown only once. A URL pointing at the cloud metadata server (169.254.169.254 in any notation, fd00:ec2::254, metadata.google.internal) or a link-local, multicast or reserved address is a 400, and so is a loopback or private one unless ABTEST_WEBHOOK_ALLOW_PRIVATE=true; a host name is checked against every address it resolves to at each delivery.',
       tags: ['webhooks'],
       requestBody: body('WebhookRequest'),
       responses: {

@@ -14,6 +14,8 @@ import {
   platformComponentSchemas,
   platformRequestSchemas,
 } from './openapi-platform-paths.ts';
+import { liveComponentSchemas, liveRequestSchemas } from '../live/live-api-schemas.ts';
+import { openApiLivePaths } from '../live/openapi-live-paths.ts';
 
 /** An OpenAPI document, as plain JSON. */
 export type OpenApiDocument = Readonly<Record<string, unknown>> & {
@@ -81,9 +83,11 @@ export function openApiDocument(): OpenApiDocument {
       { name: 'assignment', description: 'Which variant a user gets, and enrollment.' },
       { name: 'analytics', description: 'Statistics, predictions and asynchronous jobs.' },
       { name: 'webhooks', description: 'Signed notifications of new analyses and reports.' },
+      { name: 'live', description: 'Streaming posteriors, time windows and the event stream.' },
+      { name: 'alerts', description: 'Alerts, acknowledged and resolved by people.' },
       { name: 'service', description: 'Health and this documentation.' },
     ],
-    paths: mergePaths(openApiPaths, openApiExperimentPaths, openApiPlatformPaths),
+    paths: mergePaths(openApiPaths, openApiExperimentPaths, openApiPlatformPaths, openApiLivePaths),
     components: {
       securitySchemes: {
         bearerAuth: {
@@ -95,10 +99,18 @@ export function openApiDocument(): OpenApiDocument {
       },
       schemas: {
         ...componentJsonSchemas(
-          { ...componentSchemas, ...experimentComponentSchemas, ...platformComponentSchemas },
+          {
+            ...componentSchemas,
+            ...experimentComponentSchemas,
+            ...platformComponentSchemas,
+            ...liveComponentSchemas,
+          },
           'output',
         ),
-        ...componentJsonSchemas({ ...requestComponentSchemas, ...platformRequestSchemas }, 'input'),
+        ...componentJsonSchemas(
+          { ...requestComponentSchemas, ...platformRequestSchemas, ...liveRequestSchemas },
+          'input',
+        ),
       },
     },
   };

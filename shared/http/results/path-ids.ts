@@ -10,6 +10,7 @@ import {
   experimentIdPattern,
 } from '../../events/events-contract.ts';
 import { webhookIdPattern } from '../../webhooks/webhook-records.ts';
+import { alertIdPattern } from '../../store/alert-records.ts';
 
 /** Job ids: `job_` and 24 hexadecimal digits. */
 export const jobIdPattern = /^job_[0-9a-f]{24}$/;
@@ -20,6 +21,7 @@ const kinds = {
   batch: batchIdPattern,
   job: jobIdPattern,
   webhook: webhookIdPattern,
+  alert: alertIdPattern,
 } as const;
 
 /** The kinds of id a path can hold. */

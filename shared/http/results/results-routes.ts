@@ -10,6 +10,7 @@ import { postPlan } from './plan-handlers.ts';
 import { downloadReport, latestReport } from './report-handlers.ts';
 import { downloadPlot } from './plot-handlers.ts';
 import type { Route } from '../route.ts';
+import { liveRoutes } from '../live/live-routes.ts';
 import { docs, health, metrics, openApiJson, readiness } from './service-handlers.ts';
 import { getAssignment, postBulkAssignments } from '../experiments/assignment-handlers.ts';
 import {
@@ -137,4 +138,5 @@ export const resultsRoutes: readonly Route[] = [
     access: 'read',
     handle: listDeliveries,
   },
+  ...liveRoutes,
 ];

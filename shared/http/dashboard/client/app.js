@@ -2,21 +2,28 @@
 /**
  * The dashboard's entry point: the token field, and a router over the address's fragment
  * (`#/` the experiments, `#/?cursor=...` a later page, `#/experiments/<id>` one experiment,
- * `#/new` a new experiment, `#/experiments/<id>/edit` its definition) that loads each view
- * from the API, cancelling the previous view's requests.
+ * `#/new` a new experiment, `#/experiments/<id>/edit` its definition, `#/alerts` the alerts)
+ * that loads each view from the API, cancelling the previous view's requests. The experiments,
+ * an experiment's page and the alerts follow the live stream: a new batch, analysis, snapshot or
+ * alert redraws the view in place, and the alerts badge counts the open alerts.
  */
-import { describeApiError, isTokenRefused, readToken, saveToken } from './api.js';
+import { apiJson, describeApiError, isTokenRefused, readToken, saveToken } from './api.js';
+import { renderAlerts } from './alerts-view.js';
 import { fill, h, notice } from './dom.js';
 import { renderExperimentForm } from './experiment-form.js';
 import { renderExperimentList } from './experiment-list.js';
 import { renderExperiment } from './experiment-view.js';
+import { subscribeLive } from './live-updates.js';
 
 const main = document.getElementById('main');
 const tokenForm = document.getElementById('token-form');
 const tokenInput = document.getElementById('token');
 const tokenState = document.getElementById('token-state');
 const forgetButton = document.getElementById('forget-token');
+const alertsBadge = document.getElementById('alerts-badge');
 let controller = null;
+let liveController = null;
+let liveTimer = null;
 
 /**
  * The view an address fragment names.
@@ -26,6 +33,8 @@ let controller = null;
  */
 export function parseRoute(hash) {
   if (hash === '#/new') return { view: 'new' };
+  const alerts = /^#\/alerts(?:\?status=([a-z]*))?$/.exec(hash);
+  if (alerts !== null) return { view: 'alerts', status: alerts[1] ?? 'unresolved' };
   const experiment = /^#\/experiments\/([^/?#]+)(\/edit)?$/.exec(hash);
   if (experiment !== null) {
     try {
@@ -45,8 +54,38 @@ function showTokenState() {
   forgetButton.hidden = !hasToken;
 }
 
+async function countOpenAlerts() {
+  try {
+    const page = await apiJson('/v1/alerts?status=open&limit=100');
+    const count = page.alerts.length;
+    alertsBadge.textContent = count === 100 && page.next_cursor !== null ? '100+' : String(count);
+    alertsBadge.hidden = count === 0;
+  } catch {
+    alertsBadge.hidden = true;
+  }
+}
+
+/** Follows the stream for a view: any event redraws it (a burst once), keeping the scroll. */
+function followLive(route) {
+  liveController?.abort();
+  liveController = null;
+  if (readToken() === null || route.view === 'new' || route.view === 'edit') return;
+  liveController = new AbortController();
+  const query = route.view === 'experiment' ? `?experiment_id=${encodeURIComponent(route.id)}` : '';
+  subscribeLive(
+    `/v1/stream${query}`,
+    (type) => {
+      if (type.startsWith('alert.')) void countOpenAlerts();
+      clearTimeout(liveTimer);
+      liveTimer = setTimeout(() => void render({ live: true }), 250);
+    },
+    liveController.signal,
+  );
+}
+
 async function render(options = {}) {
   const route = parseRoute(location.hash);
+  if (options.live !== true) followLive(route);
   controller?.abort();
   controller = new AbortController();
   const { signal } = controller;
@@ -63,7 +102,8 @@ async function render(options = {}) {
     return;
   }
   main.setAttribute('aria-busy', 'true');
-  fill(main, h('p', { class: 'loading' }, 'Loading…'));
+  if (options.live !== true) fill(main, h('p', { class: 'loading' }, 'Loading…'));
+  void countOpenAlerts();
   try {
     const title =
       route.view === 'experiment'
@@ -72,9 +112,19 @@ async function render(options = {}) {
             notice: options.notice,
             rerender: (message) => void render({ notice: message, focus: 'button.rerun' }),
           })
-        : route.view === 'new' || route.view === 'edit'
-          ? await renderExperimentForm(main, route.view === 'new' ? null : route.id, { signal })
-          : await renderExperimentList(main, { cursor: route.cursor, signal });
+        : route.view === 'alerts'
+          ? await renderAlerts(main, {
+              status: route.status,
+              signal,
+              rerender: () => void render({ live: true }),
+            })
+          : route.view === 'new' || route.view === 'edit'
+            ? await renderExperimentForm(main, route.view === 'new' ? null : route.id, { signal })
+            : await renderExperimentList(main, {
+                cursor: route.cursor,
+                signal,
+                live: options.live,
+              });
     document.title = `${title} · abtest`;
     if (options.focus !== undefined) main.querySelector(options.focus)?.focus();
   } catch (error) {

@@ -72,13 +72,20 @@ async function watchForAnalysis(cursor, before, tableHolder, watchStatus, signal
 /**
  * Loads and renders a page of experiments and the upload form into the main element.
  * @param {HTMLElement} main - where the page goes
- * @param {{ cursor: string | null, signal: AbortSignal }} options - the page's cursor
+ * @param {{ cursor: string | null, signal: AbortSignal, live?: boolean }} options - the page's
+ *   cursor; `live` (an event of the stream) redraws only the table, leaving the upload form and
+ *   what it shows as they are
  * @returns {Promise<string>} the page's title
  * @throws {ApiError} when the list cannot be read
  */
 export async function renderExperimentList(main, options) {
   const { cursor, signal } = options;
   const page = await apiJson(listPath(cursor), { signal });
+  const shown = main.querySelector('div.list');
+  if (options.live === true && shown !== null) {
+    fill(shown, experimentsTable(page.items));
+    return 'Experiments';
+  }
   const tableHolder = h('div', { class: 'list' }, experimentsTable(page.items));
   const watchStatus = h('div', { class: 'watch-status', 'aria-live': 'polite' });
   const pager = h(

@@ -3,7 +3,7 @@
  * confirmation, a link to edit the definition), the actions (reports, re-analysis), the
  * verdict on the primary metric, the sample-ratio check, every metric with its table and
  * forest plot, the model-adjusted effects, an assignment lookup, the analysis history and the
- * audit log. Everything comes from the API at render time.
+ * audit log; and the live section (open alerts, the streaming posterior, events per hour). Everything comes from the API at render time.
  */
 import { ApiError, apiJson, segment } from './api.js';
 import { historySection } from './analysis-history.js';
@@ -13,6 +13,7 @@ import { fill, h } from './dom.js';
 import { formatCount, formatTime } from './format.js';
 import { lifecycleSection } from './lifecycle-actions.js';
 import { allocationSection, guardrailBanner } from './decision-parts.js';
+import { liveSection } from './live-section.js';
 import { metricSection } from './metric-section.js';
 import { modelSection } from './model-effects.js';
 import { actionsSection } from './report-actions.js';
@@ -65,12 +66,13 @@ function facts(experiment, summary) {
 export async function renderExperiment(main, experimentId, options) {
   const base = `/v1/experiments/${segment(experimentId)}`;
   const { signal } = options;
-  const [experiment, summary, predictions, history, audit] = await Promise.all([
+  const [experiment, summary, predictions, history, audit, live] = await Promise.all([
     apiJson(base, { signal }),
     orNull(apiJson(`${base}/summary`, { signal })),
     orNull(apiJson(`/v1/model/predictions/${segment(experimentId)}`, { signal })),
     apiJson(`${base}/analyses?limit=20`, { signal }),
     apiJson(auditPath(experimentId), { signal }),
+    liveSection(experimentId, signal),
   ]);
   const title = experiment.name ?? experiment.experiment_id;
   const subtitle =
@@ -96,6 +98,7 @@ export async function renderExperiment(main, experimentId, options) {
       : h('p', { class: 'id' }, h('code', null, experiment.experiment_id)),
     h('p', { class: 'subtitle' }, subtitle),
     facts(experiment, summary),
+    live,
     lifecycleSection(experiment, options.rerender),
     actionsSection(experimentId, summary, {
       signal,

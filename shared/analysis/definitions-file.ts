@@ -1,0 +1,45 @@
+/**
+ * A definitions file (issue 14, seed 000's `experiments.yaml`): one definition, or several under
+ * `experiments: [...]`, each checked by the one definition schema.
+ */
+import { parse as parseYaml } from 'yaml';
+import { ValidationError } from '../errors/errors.ts';
+import { checkDefinition, type ExperimentDefinition } from './experiment-definition.ts';
+
+/**
+ * Parses a file holding one definition or `experiments: [...]`.
+ * @param text - YAML or JSON text
+ * @param label - the file's name for messages
+ * @returns the definitions, in file order
+ * @throws {ValidationError} 400 for text that is not YAML or JSON; 422 naming the experiment's
+ *   index and the first bad field; 422 for two experiments with one id
+ * @example parseExperimentDefinitions('experiments:\n  - id: a\n  - id: b\n', 'x.yaml').length // 2
+ */
+export function parseExperimentDefinitions(text: string, label: string): ExperimentDefinition[] {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    throw new ValidationError(
+      `${label}: not valid YAML or JSON (${(error as Error).message})`,
+      400,
+    );
+  }
+  const list =
+    raw !== null && typeof raw === 'object' && !Array.isArray(raw) && 'experiments' in raw
+      ? (raw as { experiments: unknown }).experiments
+      : undefined;
+  if (list === undefined) return [checkDefinition(raw, label)];
+  if (!Array.isArray(list) || list.length === 0) {
+    throw new ValidationError(`${label}: experiments must be a non-empty list`, 422);
+  }
+  const definitions = list.map((item, index) =>
+    checkDefinition(item, `${label}: experiments.${index}`),
+  );
+  const ids = definitions.map((definition) => definition.id);
+  const twice = ids.find((id, index) => ids.indexOf(id) !== index);
+  if (twice !== undefined) {
+    throw new ValidationError(`${label}: experiment ${twice} is defined twice`, 422);
+  }
+  return definitions;
+}
