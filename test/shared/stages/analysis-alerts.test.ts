@@ -28,7 +28,10 @@ function result(analysis: string, decision: string | undefined, harmed: boolean)
       {
         name: 'conversion',
         comparisons: [
-          { variant: 'b', ...(decision === undefined ? {} : { sequential: { decision } }) },
+          {
+            variant: 'b',
+            ...(decision === undefined ? {} : { decision: { action: decision, reason: 'test' } }),
+          },
         ],
       },
       { name: 'latency', comparisons: [{ variant: 'b', guardrail_harmed: harmed }] },
