@@ -59,7 +59,8 @@ export async function checkEventsBatch(
   batch: BatchRecord,
   file: string,
 ): Promise<CheckedBatch> {
-  const table = await readEventTable(file, batch.format, batch.source);
+  // Ingest checked the bytes (UTF-8, no NUL) before storing them: they are not read twice.
+  const table = await readEventTable(file, batch.format, batch.source, true);
   const rows = await validateEventRows(table);
   return {
     rowsRead: rows.rowsRead,
@@ -113,7 +114,13 @@ export async function checkUnitTableBatch(
   file: string,
   options: UnitTableOptions,
 ): Promise<CheckedBatch> {
-  const table = await readTextTable(file, batch.format, batch.source, unitTableHeader(options));
+  const table = await readTextTable(
+    file,
+    batch.format,
+    batch.source,
+    unitTableHeader(options),
+    true,
+  );
   const units = await validateUnitTable(table, options);
   return {
     rowsRead: units.rowsRead,
