@@ -1,21 +1,21 @@
 /**
  * Builds the three ports from the configuration: PGlite or PostgreSQL, local folders or Cloud
  * Storage, the in-process bus or Pub/Sub. Migrations are applied before anything else runs.
+ * The cloud adapters are imported when the configuration names them: their clients (Pub/Sub,
+ * gax, gRPC, Cloud Storage, the Cloud SQL connector) take most of a second of CPU to load, which
+ * `abtest run` and a function's import would otherwise pay without using them.
  */
 import path from 'node:path';
 import type { Config } from '../config/load-config.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { BlobStore } from './blob-store/blob-store.ts';
-import { gcsBlobStore } from './blob-store/gcs-blob-store.ts';
 import { localBlobStore } from './blob-store/local-blob-store.ts';
-import { openCloudSqlDatabase } from './database/cloud-sql-database.ts';
 import type { Database } from './database/database.ts';
 import { migrate } from './database/migrate.ts';
 import { openPostgresDatabase } from './database/pg-database.ts';
 import { openPgliteDatabase } from './database/pglite-database.ts';
 import type { EventBus } from './event-bus/event-bus.ts';
 import { inProcessBus, type InProcessBusOptions } from './event-bus/in-process-bus.ts';
-import { pubSubBus } from './event-bus/pubsub-bus.ts';
 
 /** The opened ports. */
 export interface Adapters {
@@ -42,11 +42,16 @@ export async function openAdapters(
   const db = await openDatabase(config);
   const blobs: BlobStore =
     config.storage === 'gcs'
-      ? gcsBlobStore({ projectId: config.projectId })
+      ? (await import('./blob-store/gcs-blob-store.ts')).gcsBlobStore({
+          projectId: config.projectId,
+        })
       : localBlobStore(path.join(config.dataDir, 'buckets'));
   const bus: EventBus =
     config.bus === 'pubsub'
-      ? pubSubBus(db, { projectId: config.projectId, logger })
+      ? (await import('./event-bus/pubsub-bus.ts')).pubSubBus(db, {
+          projectId: config.projectId,
+          logger,
+        })
       : inProcessBus(db, { logger, redeliver: config.busRedeliver, ...options });
   return {
     db,
@@ -75,6 +80,7 @@ export async function openDatabase(config: Config): Promise<Database> {
       return db;
     }
     case 'cloudsql': {
+      const { openCloudSqlDatabase } = await import('./database/cloud-sql-database.ts');
       const db = await openCloudSqlDatabase(config.database);
       await migrate(db);
       return db;
