@@ -175,11 +175,11 @@ async function writeReadme(
       ? []
       : [
           '',
-          '| cold start (built module, median of 3) | import to registered (ms) | process (ms) | peak RSS (MB) |',
-          '|---|---:|---:|---:|',
+          '| cold start (built module, median of 3) | import to registered (ms) | its CPU (ms) | process (ms) | peak RSS (MB) |',
+          '|---|---:|---:|---:|---:|',
           ...coldStartLines.map(
             (line) =>
-              `| ${line.function} | ${line.import_ms} | ${line.process_ms} | ${line.peak_rss_mb} |`,
+              `| ${line.function} | ${line.import_ms} | ${line.import_cpu_ms} | ${line.process_ms} | ${line.peak_rss_mb} |`,
           ),
         ]),
     ...(loadResult === undefined
