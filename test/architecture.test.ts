@@ -45,6 +45,7 @@ const floors: readonly { floor: string; level: number; paths: readonly string[] 
       'shared/generate',
       'shared/experiments',
       'shared/assignment',
+      'shared/provenance',
     ],
   },
   { floor: 'adapter', level: 1, paths: ['shared/adapters'] },

@@ -12,11 +12,7 @@ import http from 'node:http';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { compileAssigner } from '../../shared/assignment/variant-assigner.ts';
-
-const root = path.resolve(import.meta.dirname, '../..');
-const bin = path.join(root, 'bin', 'abtest.js');
-const cache = path.join(root, 'bench', '.cache');
-const token = 'bench-token-0123456789abcdef';
+import { bin, cache, listening, token } from './bench-setup.ts';
 
 /** What the in-process case found. */
 export interface InProcessResult {
@@ -214,17 +210,5 @@ function post(
     );
     request.once('error', reject);
     request.end(body);
-  });
-}
-
-function listening(server: ReturnType<typeof spawn>): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let stderr = '';
-    server.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8');
-      const match = /serving on (http:\/\/[0-9.:]+)/.exec(stderr);
-      if (match?.[1] !== undefined) resolve(match[1]);
-    });
-    server.once('exit', (code) => reject(new Error(`serve exited (${code}): ${stderr}`)));
   });
 }

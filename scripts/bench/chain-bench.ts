@@ -10,6 +10,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { bin, cache, root } from './bench-setup.ts';
 import { measureProcess, type Mark, type ProcessCost } from './measure-process.ts';
 
 /** The shapes of bench file. */
@@ -48,10 +49,6 @@ export interface ChainResult {
   readonly stages: readonly StageCost[];
 }
 
-const root = path.resolve(import.meta.dirname, '../..');
-/** Where bench files and their results are kept between runs. */
-export const cache = path.join(root, 'bench', '.cache');
-const bin = path.join(root, 'bin', 'abtest.js');
 const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 const round = (x: number, digits = 2) => Number(x.toFixed(digits));
 

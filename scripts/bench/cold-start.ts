@@ -10,7 +10,7 @@ import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { cache } from './chain-bench.ts';
+import { cache } from './bench-setup.ts';
 import { measureProcess } from './measure-process.ts';
 
 /** One function's cold start. */

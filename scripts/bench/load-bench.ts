@@ -18,11 +18,7 @@ import {
   generatedColumns,
 } from '../../shared/generate/generate-events.ts';
 import { measureProcess } from './measure-process.ts';
-
-const root = path.resolve(import.meta.dirname, '../..');
-const bin = path.join(root, 'bin', 'abtest.js');
-const cache = path.join(root, 'bench', '.cache');
-const token = 'bench-token-0123456789abcdef';
+import { bin, cache, listening, token } from './bench-setup.ts';
 
 /** What the load test found. */
 export interface LoadResult {
@@ -184,16 +180,4 @@ function ndjsonBatches(batches: number, rows: number): string[] {
     }
   }
   return bodies;
-}
-
-function listening(server: ReturnType<typeof spawn>): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let stderr = '';
-    server.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8');
-      const match = /serving on (http:\/\/[0-9.:]+)/.exec(stderr);
-      if (match?.[1] !== undefined) resolve(match[1]);
-    });
-    server.once('exit', (code) => reject(new Error(`serve exited (${code}): ${stderr}`)));
-  });
 }

@@ -10,10 +10,8 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { measureProcess } from './measure-process.ts';
+import { root, cache, bin } from './bench-setup.ts';
 
-const root = path.resolve(import.meta.dirname, '../..');
-const cache = path.join(root, 'bench', '.cache');
-const bin = path.join(root, 'bin', 'abtest.js');
 const round = (x: number, digits = 2) => Number(x.toFixed(digits));
 
 /** What the case measured. */

@@ -12,7 +12,8 @@ import { existsSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { benchFile, cache, trafficFile } from './chain-bench.ts';
+import { cache } from './bench-setup.ts';
+import { benchFile, trafficFile } from './chain-bench.ts';
 import { measureProcess } from './measure-process.ts';
 
 const { positionals, values } = parseArgs({

@@ -40,12 +40,7 @@ export async function openAdapters(
   options: Pick<InProcessBusOptions, 'beforeDelivery'> = {},
 ): Promise<Adapters> {
   const db = await openDatabase(config);
-  const blobs: BlobStore =
-    config.storage === 'gcs'
-      ? (await import('./blob-store/gcs-blob-store.ts')).gcsBlobStore({
-          projectId: config.projectId,
-        })
-      : localBlobStore(path.join(config.dataDir, 'buckets'));
+  const blobs = await openBlobStore(config);
   const bus: EventBus =
     config.bus === 'pubsub'
       ? (await import('./event-bus/pubsub-bus.ts')).pubSubBus(db, {
@@ -62,6 +57,20 @@ export async function openAdapters(
       await db.close();
     },
   };
+}
+
+/**
+ * The configured blob store: Cloud Storage, or the local folders under the data folder.
+ * @param config - the validated configuration
+ * @returns the blob store
+ * @example const blobs = await openBlobStore(config)
+ */
+export async function openBlobStore(config: Config): Promise<BlobStore> {
+  return config.storage === 'gcs'
+    ? (await import('./blob-store/gcs-blob-store.ts')).gcsBlobStore({
+        projectId: config.projectId,
+      })
+    : localBlobStore(path.join(config.dataDir, 'buckets'));
 }
 
 /**

@@ -5,6 +5,7 @@ const usage = `abtest: automated A/B experiment analysis
 
 Usage:
   abtest run FILE... [--json] [--data-dir DIR] [--definition FILE]
+  abtest verify RESULT.json [--data-dir DIR]
   abtest stats --vectors FILE
   abtest generate --users N --seed S [--effect conversion=0.1] [--truth FILE] -o FILE
   abtest serve [--port 8080] [--data-dir DIR] [--bus inprocess|pubsub] [--rerun-every 1h]
@@ -17,6 +18,7 @@ const commands: Record<string, () => Promise<Command>> = {
   generate: async () => (await import('./generate-command.ts')).generateCommand,
   serve: async () => (await import('./serve-command.ts')).serveCommand,
   stats: async () => (await import('./stats-command.ts')).statsCommand,
+  verify: async () => (await import('./verify-command.ts')).verifyCommand,
 };
 
 /**

@@ -6,6 +6,7 @@
  * logs and progress on stderr.
  */
 import { keepFilesPrivate } from './private-umask.ts';
+import { loadCliConfig } from './cli-config.ts';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { openAdapters } from '../adapters/open-adapters.ts';
@@ -14,7 +15,6 @@ import {
   parseExperimentDefinition,
   type ExperimentDefinition,
 } from '../analysis/experiment-definition.ts';
-import { ConfigError, loadConfig } from '../config/load-config.ts';
 import { ValidationError, isValidationError } from '../errors/errors.ts';
 import { runFiles } from '../local/run-files.ts';
 import { createLogger } from '../logging/logger.ts';
@@ -114,16 +114,8 @@ export async function runCommand(args: readonly string[]): Promise<number> {
     );
     return 2;
   }
-  let config;
-  try {
-    config = loadConfig(process.env, { dataDir: parsed.values['data-dir'] });
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`abtest: ${error.message}\n`);
-      return 2;
-    }
-    throw error;
-  }
+  const config = loadCliConfig('abtest', process.env, parsed.values['data-dir']);
+  if (config === undefined) return 2;
   if (config.bus !== 'inprocess') {
     process.stderr.write('abtest run: runs on the in-process bus; unset ABTEST_BUS\n');
     return 2;

@@ -5,7 +5,7 @@
 import { keepFilesPrivate } from './private-umask.ts';
 import { parseArgs } from 'node:util';
 import v8 from 'node:v8';
-import { ConfigError, loadConfig } from '../config/load-config.ts';
+import { loadCliConfig } from './cli-config.ts';
 import { durationMs } from '../local/rerun-schedule.ts';
 import { startLocalServer, type LocalServer } from '../local/local-server.ts';
 import { createLogger } from '../logging/logger.ts';
@@ -64,23 +64,16 @@ export async function serveCommand(args: readonly string[]): Promise<number> {
     );
     return 2;
   }
-  let config;
-  try {
-    config = loadConfig(
-      {
-        ...process.env,
-        ...(values.port === undefined ? {} : { PORT: values.port }),
-        ...(values.bus === undefined ? {} : { ABTEST_BUS: values.bus }),
-      },
-      { dataDir: values['data-dir'] },
-    );
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`abtest serve: ${error.message}\n`);
-      return 2;
-    }
-    throw error;
-  }
+  const config = loadCliConfig(
+    'abtest serve',
+    {
+      ...process.env,
+      ...(values.port === undefined ? {} : { PORT: values.port }),
+      ...(values.bus === undefined ? {} : { ABTEST_BUS: values.bus }),
+    },
+    values['data-dir'],
+  );
+  if (config === undefined) return 2;
   const logger = createLogger({ level: config.logLevel });
   // PGlite's WebAssembly stays on V8's baseline compiler (Liftoff). Left to tier up, V8
   // recompiles PGlite's hot functions with TurboFan on background threads while uploads arrive:

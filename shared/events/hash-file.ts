@@ -1,8 +1,9 @@
 /**
- * Content hashing of files, streamed.
+ * Content hashing of files and streams, streamed.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
 
 /**
  * The SHA-256 and size of a file.
@@ -11,11 +12,20 @@ import { createReadStream } from 'node:fs';
  * @example const { sha256, bytes } = await hashFile('events.csv')
  */
 export async function hashFile(filePath: string): Promise<{ sha256: string; bytes: number }> {
+  return hashStream(createReadStream(filePath, { highWaterMark: 4 * 1024 * 1024 }));
+}
+
+/**
+ * The SHA-256 and size of a stream's bytes (an object read from a bucket, for instance).
+ * @param stream - the bytes
+ * @returns hexadecimal digest and byte count
+ * @throws the stream's error (a missing object, say)
+ * @example const { sha256 } = await hashStream(blobs.readStream('raw', key))
+ */
+export async function hashStream(stream: Readable): Promise<{ sha256: string; bytes: number }> {
   const hash = createHash('sha256');
   let bytes = 0;
-  for await (const chunk of createReadStream(filePath, {
-    highWaterMark: 4 * 1024 * 1024,
-  }) as AsyncIterable<Buffer>) {
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
     hash.update(chunk);
     bytes += chunk.length;
   }

@@ -1,6 +1,7 @@
 /**
  * The appendix: each method and formula the analysis used, the input batches with their full
- * SHA-256 content hashes, and the provenance of the report (abtest version, analysis id).
+ * SHA-256 content hashes, and the provenance of the report (abtest version, analysis id, and
+ * the fingerprint and analysis version when the analysis records them).
  */
 import type { ReportCanvas } from './report-canvas.ts';
 import { formatAlpha, formatInstant } from './report-format.ts';
@@ -48,4 +49,13 @@ export function drawAppendix(canvas: ReportCanvas, input: ReportInput): void {
       `experiment ${experiment.experiment_id}, computed ${formatInstant(experiment.computed_at)}. ` +
       'The same analysis always gives the same report, byte for byte.',
   );
+  const provenance = experiment.provenance;
+  if (provenance !== null) {
+    canvas.paragraph(
+      `Fingerprint (SHA-256 of the inputs, the definition, the settings and the analysis ` +
+        `code; the analysis id is its first 24 digits): ${provenance.fingerprint}. Analysis ` +
+        `version: ${provenance.analysis_version}, engine ${provenance.engine}. ` +
+        'abtest verify checks them against the stored inputs.',
+    );
+  }
 }

@@ -1,10 +1,16 @@
 /**
- * The analyst's CSV: one row per (metric, variant) holding every field of the variant summary
- * and, for treatments, of its comparison with the control. Written with the project's CSV
- * writer, so variant names that look like formulas are neutralised and numbers stay numbers.
+ * The analyst's CSV: a comment row naming the version and the fingerprint, then one row per
+ * (metric, variant) holding every field of the variant summary and, for treatments, of its
+ * comparison with the control. Written with the project's CSV writer, so variant names that
+ * look like formulas are neutralised and numbers stay numbers.
  */
-import { csvText, type CsvCell } from '../csv/csv-text.ts';
-import type { Comparison, ExperimentResult, VariantSummary } from '../result/result-document.ts';
+import { csvCell, csvText, type CsvCell } from '../csv/csv-text.ts';
+import type {
+  Comparison,
+  ExperimentResult,
+  Provenance,
+  VariantSummary,
+} from '../result/result-document.ts';
 
 /** The CSV's columns, in order. */
 export const REPORT_CSV_COLUMNS = [
@@ -41,10 +47,36 @@ export const REPORT_CSV_COLUMNS = [
 const emptyComparison: readonly CsvCell[] = Array.from({ length: 18 }, () => null);
 
 /**
- * Renders the analyst's CSV of an experiment: a header, then for each metric its variants in
- * the result document's order. Control rows (and treatments without a comparison) leave the
- * comparison cells empty. RFC 4180 with CRLF line ends; see `csvText` for the quoting and the
- * formula neutralisation (OWASP "CSV Injection").
+ * The CSV's first row: `#` and space-separated `key=value` pairs, one cell without commas or
+ * quotes, so a reader that skips `#` comments (pandas `comment='#'`, polars `commentPrefix`)
+ * skips it and one that does not sees a one-cell row; written through `csvCell`, so it stays
+ * formula-safe.
+ * @param analysisId - the analysis
+ * @param provenance - its provenance block
+ * @returns the row's text, without a line end
+ * @example provenanceComment('an_1', provenance) // '# abtest_version=0.1.0 analysis_id=an_1 …'
+ */
+export function provenanceComment(analysisId: string, provenance: Provenance): string {
+  return csvCell(
+    [
+      '#',
+      `abtest_version=${provenance.abtest_version}`,
+      `analysis_id=${analysisId}`,
+      `fingerprint=${provenance.fingerprint}`,
+      `analysis_version=${provenance.analysis_version}`,
+      `engine=${provenance.engine}`,
+    ]
+      .join(' ')
+      .replace(/[\s,"]+/g, (gap) => (gap === ' ' ? gap : '_')),
+  );
+}
+
+/**
+ * Renders the analyst's CSV of an experiment: the provenance comment row (when the analysis has
+ * provenance), a header, then for each metric its variants in the result document's order.
+ * Control rows (and treatments without a comparison) leave the comparison cells empty. RFC 4180
+ * with CRLF line ends; see `csvText` for the quoting and the formula neutralisation (OWASP "CSV
+ * Injection").
  * @param experiment - the result document's experiment object
  * @returns the CSV text
  * @example reportCsv(result.experiments[0]).split('\r\n')[0] // 'metric,type,variant,...'
@@ -63,7 +95,10 @@ export function reportCsv(experiment: ExperimentResult): string {
       ]);
     }
   }
-  return csvText(REPORT_CSV_COLUMNS, rows);
+  const table = csvText(REPORT_CSV_COLUMNS, rows);
+  return experiment.provenance === null
+    ? table
+    : `${provenanceComment(experiment.analysis_id, experiment.provenance)}\r\n${table}`;
 }
 
 function variantCells(v: VariantSummary): CsvCell[] {

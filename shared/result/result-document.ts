@@ -94,6 +94,48 @@ export const modelResultSchema = z.object({
 });
 export type ModelResult = z.infer<typeof modelResultSchema>;
 
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex digits');
+
+/** One batch an analysis read: which, from where, the SHA-256 of its bytes as uploaded. */
+export const provenanceInputSchema = z.object({
+  batch_id: z.string(),
+  source: z.string().meta({ description: 'The name the batch was uploaded under.' }),
+  sha256: sha256Hex.meta({ description: 'SHA-256 of the raw bytes as uploaded, hexadecimal.' }),
+  accepted: z
+    .number()
+    .int()
+    .meta({ description: "The batch's rows accepted for this experiment." }),
+});
+export type ProvenanceInput = z.infer<typeof provenanceInputSchema>;
+
+/**
+ * Where an experiment object came from: the code, the definition and every input batch, and
+ * the fingerprint over them that the analysis id is derived from (docs/report.md, "Provenance").
+ */
+export const provenanceSchema = z
+  .object({
+    abtest_version: z.string().meta({ description: "abtest's version (package.json)." }),
+    engine: z.enum(['inprocess']).meta({ description: 'The analysis engine that computed it.' }),
+    analysis_version: sha256Hex.meta({
+      description:
+        'SHA-256 of the statistics code path (shared/stats, shared/models, shared/analysis) and the engine version.',
+    }),
+    definition_version: z.number().int().nullable().meta({
+      description: "The experiment's version when it was analysed; null without a definition.",
+    }),
+    inputs: z.array(provenanceInputSchema).meta({ description: 'Every batch used, by batch id.' }),
+    computed_at: z.string(),
+    fingerprint: sha256Hex.meta({
+      description:
+        'SHA-256 over the experiment id, the sorted inputs (batch id and sha256), the definition, the statistics settings and analysis_version. The analysis id is `an_` and its first 24 hex digits.',
+    }),
+  })
+  .meta({
+    description:
+      'Where the experiment object came from: the code, the definition, every input, and their fingerprint.',
+  });
+export type Provenance = z.infer<typeof provenanceSchema>;
+
 export const experimentResultSchema = z.object({
   experiment_id: z.string(),
   analysis_id: z.string(),
@@ -113,6 +155,8 @@ export const experimentResultSchema = z.object({
   metrics: z.array(metricResultSchema),
   models: z.array(modelResultSchema),
   report: z.object({ pdf: z.string(), csv: z.string() }).nullable(),
+  // Null only in analyses stored before provenance existed.
+  provenance: provenanceSchema.nullable().default(null),
 });
 export type ExperimentResult = z.infer<typeof experimentResultSchema>;
 

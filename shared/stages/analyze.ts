@@ -1,11 +1,11 @@
 /**
  * The analyze stage: an experiment's curated events become the result document's experiment
- * object, stored as an `analyses` row. The analysis id is a hash of what went in (the curated
- * batches, the definition, the analysis version), so analysing the same data again finds the
- * same analysis and records the run as `unchanged`; a burst of batches is coalesced into the
- * analyses that actually differ. The per-user table is kept beside it for the train stage.
+ * object, stored as an `analyses` row. The analysis id comes from the fingerprint of what went
+ * in (the batches' bytes, the definition, the settings, the analysis version; see
+ * shared/provenance/), so analysing the same data again finds the same analysis and records the
+ * run as `unchanged`; a burst of batches is coalesced into the analyses that actually differ.
+ * The per-user table is kept beside it for the train stage.
  */
-import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +16,12 @@ import { metricSpecs, planVariants } from '../analysis/experiment-definition.ts'
 import { summarizeExperiment } from '../analysis/summarize-experiment.ts';
 import { ValidationError } from '../errors/errors.ts';
 import { topics } from '../messages/topics.ts';
+import { analysisIdOf } from '../provenance/analysis-fingerprint.ts';
+import {
+  analysisAlpha,
+  analysisProvenance,
+  experimentFingerprint,
+} from '../provenance/analysis-provenance.ts';
 import type { ExperimentResult } from '../result/result-document.ts';
 import {
   findAnalysis,
@@ -24,13 +30,11 @@ import {
   recordAnalysisRun,
 } from '../store/analysis-records.ts';
 import { curatedBatches, findExperiment } from '../store/experiment-records.ts';
+import { analysisInputs } from '../store/provenance-records.ts';
 import { updateJob } from '../store/job-records.ts';
 import { userTableKey } from '../store/storage-layout.ts';
 import { enqueueWebhookEvent } from '../webhooks/enqueue-webhook-event.ts';
 import type { StageDeps } from './stage-deps.ts';
-
-/** Bumped whenever the analysis would compute something different from the same input. */
-export const analysisVersion = 1;
 
 /** Why analysis ran. */
 export interface AnalysisTrigger {
@@ -75,15 +79,12 @@ export async function analyzeExperiment(
     return { analysisId: null, outcome: 'no_data' };
   }
   const definition = experiment.definition ?? undefined;
-  const fingerprint = sha256(
-    JSON.stringify({
-      version: analysisVersion,
-      batches: batches.map((batch) => batch.batch_id),
-      definition: definition ?? null,
-      unit_table: experiment.unit_table,
-    }),
+  const batchIds = new Set(batches.map((batch) => batch.batch_id));
+  const inputs = (await analysisInputs(deps.db, experimentId)).filter((input) =>
+    batchIds.has(input.batch_id),
   );
-  const analysisId = `an_${sha256(`${experimentId}\n${fingerprint}`).slice(0, 24)}`;
+  const fingerprint = experimentFingerprint(experiment, inputs);
+  const analysisId = analysisIdOf(fingerprint);
   const run = {
     trigger_id: trigger.triggerId,
     experiment_id: experimentId,
@@ -114,7 +115,7 @@ export async function analyzeExperiment(
       : await readUnitFrames(files);
   const { table, exposedAt } = toUserTable(users.frame, metrics);
   const plan = planVariants(definition, table.variant.levels, unitTable?.control ?? undefined);
-  const alpha = definition?.alpha ?? 0.05;
+  const alpha = analysisAlpha(experiment.definition);
   const statistics = summarizeExperiment(table, plan, alpha);
   const computedAt = new Date().toISOString();
   const document: ExperimentResult = {
@@ -131,6 +132,7 @@ export async function analyzeExperiment(
     metrics: statistics.metrics,
     models: [],
     report: null,
+    provenance: analysisProvenance(experiment, inputs, computedAt),
   };
 
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'abtest-analyze-'));
@@ -213,8 +215,4 @@ async function analysedBatches(deps: StageDeps, batchIds: readonly string[]) {
     [batchIds],
   );
   return result.rows;
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }

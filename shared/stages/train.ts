@@ -75,6 +75,8 @@ export async function trainAnalysis(deps: StageDeps, payload: AnalysisCompleted)
       analysis_id: payload.analysis_id,
       units: table.unitIds.length,
       ...model,
+      // The analysis's block: the model comes from the same inputs, definition and code.
+      provenance: analysis.document.provenance ?? null,
     };
     await deps.blobs.write(
       deps.config.buckets.artifacts,

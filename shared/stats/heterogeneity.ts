@@ -49,14 +49,7 @@ export function cochranHeterogeneity(
       e !== null && Number.isFinite(e) && standardErrors[i] !== null && standardErrors[i]! > 0,
   );
   if (!valid) {
-    return {
-      pooledEffect: null,
-      pooledStandardError: null,
-      q: null,
-      df,
-      pValue: null,
-      iSquared: null,
-    };
+    return undefinedHeterogeneity(df);
   }
   const weights = standardErrors.map((se) => 1 / (se! * se!));
   let totalWeight = 0;
@@ -69,14 +62,7 @@ export function cochranHeterogeneity(
   let q = 0;
   for (let i = 0; i < k; i++) q += weights[i] * (effects[i]! - pooledEffect) ** 2;
   if (!Number.isFinite(pooledEffect) || !Number.isFinite(q)) {
-    return {
-      pooledEffect: null,
-      pooledStandardError: null,
-      q: null,
-      df,
-      pValue: null,
-      iSquared: null,
-    };
+    return undefinedHeterogeneity(df);
   }
   return {
     pooledEffect,
@@ -85,5 +71,17 @@ export function cochranHeterogeneity(
     df,
     pValue: df > 0 ? chiSquareSf(q, df) : null,
     iSquared: q > 0 ? Math.max(0, (q - df) / q) : 0,
+  };
+}
+
+/** Every value null but the degrees of freedom: the segments cannot be pooled. */
+function undefinedHeterogeneity(df: number): Heterogeneity {
+  return {
+    pooledEffect: null,
+    pooledStandardError: null,
+    q: null,
+    df,
+    pValue: null,
+    iSquared: null,
   };
 }

@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { computeAnalysisVersion } from '../../shared/provenance/analysis-version.ts';
 import { repoRoot } from './code-facts.ts';
 
 const token = 'built-output-token-0123456789';
@@ -96,6 +97,16 @@ beforeAll(async () => {
     ],
     { cwd: repoRoot },
   );
+  // The rest of `npm run build`: the analysis version, hashed from the sources.
+  await promisify(execFile)(
+    process.execPath,
+    [
+      path.join(repoRoot, 'node_modules/tsx/dist/cli.mjs'),
+      path.join(repoRoot, 'scripts/write-analysis-version.ts'),
+      path.join(source, 'dist/shared/provenance'),
+    ],
+    { cwd: repoRoot },
+  );
   await cp(path.join(repoRoot, 'sql'), path.join(source, 'sql'), { recursive: true });
   await cp(path.join(repoRoot, 'package.json'), path.join(source, 'package.json'));
   // Cloud Build installs the dependencies into the source; here the repository's serve.
@@ -140,6 +151,22 @@ describe('the staged build', () => {
       const text = await readFile(path.join(source, 'dist', name), 'utf8');
       expect(text, name).not.toMatch(/(from|import\()\s*["']\.{1,2}\/[^"']*\.ts["']/);
     }
+  });
+
+  it('knows the analysis version of its sources without them (and without git)', async () => {
+    expect(await readdir(path.join(source, 'dist/shared/stats'))).not.toContain('index.ts');
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const m = await import(${JSON.stringify(path.join(source, 'dist/shared/provenance/analysis-version.js'))});
+         process.stdout.write(m.analysisVersion());`,
+      ],
+      { cwd: source, env: { PATH: process.env.PATH } },
+    );
+    expect(stdout).toBe(computeAnalysisVersion(repoRoot));
+    expect(stdout).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('serves the results API, migrations applied from sql/', async () => {

@@ -64,8 +64,17 @@ export async function cleanSummary(files: readonly string[]): Promise<Experiment
 
 /** An experiment object without what may differ between runs (DESIGN "Determinism"). */
 export function comparable(summary: ExperimentResult) {
-  const { computed_at: _at, report: _report, analysis_id: _id, ...rest } = summary;
-  return rest;
+  const { computed_at: _at, report: _report, analysis_id: _id, provenance, ...rest } = summary;
+  // The same bytes, definition and code: the same fingerprint. Only the clock and the names
+  // the parts were uploaded under may differ.
+  return {
+    ...rest,
+    provenance: provenance && {
+      ...provenance,
+      computed_at: null,
+      inputs: provenance.inputs.map(({ source: _source, ...input }) => input),
+    },
+  };
 }
 
 /**

@@ -122,8 +122,10 @@ describe('the functions, end to end', () => {
     );
     expect(csv.status).toBe(200);
     const rows = csv.body.trimEnd().split('\r\n');
-    expect(rows).toHaveLength(1 + 2 * 2);
-    expect(rows[1]).toMatch(/^conversion,binomial,control,true,1509,99,/);
+    expect(rows).toHaveLength(2 + 2 * 2);
+    expect(rows[0]).toContain(`analysis_id=${analysisId} fingerprint=`);
+    expect(rows[0]).toContain(`fingerprint=${summary.body.provenance?.fingerprint} `);
+    expect(rows[2]).toMatch(/^conversion,binomial,control,true,1509,99,/);
 
     const received = receiver.received.map((request) => ({
       event: String(request.headers['x-abtest-event']),

@@ -101,8 +101,9 @@ async function deletePushSubscriptions(): Promise<void> {
 }
 
 function comparable(summary: ExperimentResult) {
-  const { computed_at: _at, report: _report, ...rest } = summary;
-  return rest;
+  const { computed_at: _at, report: _report, provenance, ...rest } = summary;
+  // The fingerprint, the analysis id and the inputs must agree; only the clock may not.
+  return { ...rest, provenance: provenance && { ...provenance, computed_at: null } };
 }
 
 let clean: ExperimentResult;
@@ -149,7 +150,8 @@ describe('abtest serve', () => {
       `/v1/experiments/${experimentId}/reports/${clean.analysis_id}.csv`,
     );
     expect(csv.status).toBe(200);
-    expect(csv.body.split('\r\n')[0]).toMatch(/^metric,type,variant,is_control,users/);
+    expect(csv.body.split('\r\n')[0]).toMatch(/^# abtest_version=\S+ analysis_id=an_/);
+    expect(csv.body.split('\r\n')[1]).toMatch(/^metric,type,variant,is_control,users/);
 
     const seen = () =>
       receiver.received.map((request) => ({

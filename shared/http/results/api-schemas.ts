@@ -9,6 +9,7 @@ import {
   experimentResultSchema,
   metricResultSchema,
   modelResultSchema,
+  provenanceSchema,
 } from '../../result/result-document.ts';
 import { experimentStatuses } from '../../analysis/experiment-definition.ts';
 import { experimentIdPattern } from '../../events/events-contract.ts';
@@ -323,6 +324,7 @@ export const componentSchemas = {
   ExperimentPage: experimentPageSchema,
   Experiment: experimentSchema,
   ExperimentResult: experimentResultSchema,
+  Provenance: provenanceSchema,
   AnalysisHistory: analysisHistorySchema,
   AnalyticsResults: analyticsResultsSchema,
   Predictions: predictionsSchema,

@@ -58,6 +58,20 @@ describe('the OpenAPI document', () => {
       'metrics',
       'models',
       'report',
+      'provenance',
+    ]);
+    expect(JSON.stringify(schema.properties.provenance)).toContain(
+      '"#/components/schemas/Provenance"',
+    );
+    const provenance = document.components.schemas.Provenance as { required: string[] };
+    expect(provenance.required).toEqual([
+      'abtest_version',
+      'engine',
+      'analysis_version',
+      'definition_version',
+      'inputs',
+      'computed_at',
+      'fingerprint',
     ]);
   });
 });

@@ -135,6 +135,31 @@ describe('renderReportPdf content', () => {
     expect(text).not.toMatch(/NaN|undefined|Infinity|\[object/);
   });
 
+  it('ends the appendix with the fingerprint and the analysis version when recorded', async () => {
+    expect(text).not.toContain('Fingerprint');
+    const fingerprint = `${'0123456789abcdef'.repeat(4)}`;
+    const withProvenance = await renderReportPdf({
+      ...input,
+      experiment: {
+        ...input.experiment,
+        provenance: {
+          abtest_version: '0.1.0',
+          engine: 'inprocess',
+          analysis_version: 'f'.repeat(64),
+          definition_version: null,
+          inputs: [],
+          computed_at: input.experiment.computed_at,
+          fingerprint,
+        },
+      },
+    });
+    // pdftotext may break the 64 digits over lines: compare without white space.
+    const appendix = flat(pdfText(withProvenance)).replace(/\s+/g, '');
+    expect(appendix).toContain(
+      `itsfirst24digits):${fingerprint}.Analysisversion:${'f'.repeat(64)}`,
+    );
+  });
+
   it('puts a prominent warning on page one when the sample ratio check flags', async () => {
     const flagged = await renderReportPdf({
       ...input,

@@ -2,9 +2,10 @@
  * The analyst's CSV: one row per (metric, variant) with every field, read back with an
  * independent RFC 4180 parser; formula-like variant names neutralised, numbers left as numbers.
  */
+import pl from 'nodejs-polars';
 import { describe, expect, it } from 'vitest';
 import { REPORT_CSV_COLUMNS, reportCsv } from '../../../shared/report/index.ts';
-import type { ExperimentResult } from '../../../shared/result/result-document.ts';
+import type { ExperimentResult, Provenance } from '../../../shared/result/result-document.ts';
 import { sampleInput, syntheticInput } from './report-inputs.ts';
 
 interface ParsedField {
@@ -61,7 +62,9 @@ function parseCsv(csv: string): ParsedField[][] {
 }
 
 function rowsOf(experiment: ExperimentResult): Record<string, ParsedField>[] {
-  const [header, ...rows] = parseCsv(reportCsv(experiment));
+  const records = parseCsv(reportCsv(experiment));
+  if (experiment.provenance !== null) expect(records.shift()?.[0]?.text).toMatch(/^# /);
+  const [header, ...rows] = records;
   expect(header?.map((f) => f.text)).toEqual([...REPORT_CSV_COLUMNS]);
   return rows.map((row) => {
     expect(row).toHaveLength(REPORT_CSV_COLUMNS.length);
@@ -197,5 +200,53 @@ describe('reportCsv', () => {
       expect(row.control?.text).not.toMatch(/^[=+\-@\t\r]/);
     }
     expect(parsed).toHaveLength(2 * (names.length + 1));
+  });
+});
+
+describe('the provenance row', () => {
+  const { experiment } = sampleInput();
+  const provenance: Provenance = {
+    abtest_version: '0.1.0',
+    engine: 'inprocess',
+    analysis_version: 'a'.repeat(64),
+    definition_version: 3,
+    inputs: [{ batch_id: 'b_1', source: 'events.csv', sha256: 'b'.repeat(64), accepted: 10 }],
+    computed_at: '2026-01-01T00:00:00.000Z',
+    fingerprint: `0123456789abcdef01234567${'c'.repeat(40)}`,
+  };
+  const withProvenance = { ...experiment, provenance };
+
+  it('comes first, one cell naming the version, the analysis and the fingerprint', () => {
+    const [first, header] = parseCsv(reportCsv(withProvenance));
+    expect(first).toEqual([
+      {
+        text: `# abtest_version=0.1.0 analysis_id=${experiment.analysis_id} fingerprint=${provenance.fingerprint} analysis_version=${'a'.repeat(64)} engine=inprocess`,
+        quoted: false,
+      },
+    ]);
+    expect(header?.map((f) => f.text)).toEqual([...REPORT_CSV_COLUMNS]);
+    expect(rowsOf(withProvenance)).toEqual(rowsOf(experiment));
+  });
+
+  it('is skipped by a reader that knows comments: the table reads as without it', () => {
+    const frame = pl.readCSV(reportCsv(withProvenance), { commentPrefix: '#' });
+    expect(frame.columns).toEqual([...REPORT_CSV_COLUMNS]);
+    expect(frame.height).toBe(4);
+    expect(frame.getColumn('users').toArray()).toEqual(
+      experiment.metrics.flatMap((metric) => metric.variants.map((variant) => variant.users)),
+    );
+  });
+
+  it('stays one formula-safe cell whatever the version says', () => {
+    const hostile = { ...provenance, abtest_version: '=1+2,"x"\r\n@y' };
+    const csv = reportCsv({ ...withProvenance, provenance: hostile });
+    const [first] = parseCsv(csv);
+    expect(first).toHaveLength(1);
+    expect(first?.[0]?.text).toMatch(/^# abtest_version==1\+2_x_@y analysis_id=/);
+    expect(first?.[0]?.quoted).toBe(false);
+  });
+
+  it('is absent from an analysis stored before provenance existed', () => {
+    expect(reportCsv(experiment).split('\r\n')[0]).toBe(REPORT_CSV_COLUMNS.join(','));
   });
 });

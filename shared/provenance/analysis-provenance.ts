@@ -1,0 +1,84 @@
+/**
+ * The `provenance` block of an experiment object: which code, which definition and which
+ * batches produced it, and the fingerprint over them that the analysis id comes from. The
+ * analyze stage builds it and `abtest verify` rebuilds its fingerprint the same way.
+ */
+import { compareText, type ExperimentDefinition } from '../analysis/experiment-definition.ts';
+import type { Provenance, ProvenanceInput } from '../result/result-document.ts';
+import type { UnitTableSettings } from '../units/unit-table-options.ts';
+import { abtestVersion } from '../version.ts';
+import { analysisEngine, analysisFingerprint } from './analysis-fingerprint.ts';
+import { analysisVersion } from './analysis-version.ts';
+
+/** alpha when the definition sets none. */
+export const defaultAlpha = 0.05;
+
+/** What an experiment is analysed with, as stored. */
+export interface AnalysedExperiment {
+  readonly experiment_id: string;
+  readonly definition: ExperimentDefinition | null;
+  readonly unit_table: UnitTableSettings | null;
+  /** The experiment's version (bumped by every change). */
+  readonly version: number;
+}
+
+/**
+ * The alpha an analysis applies.
+ * @param definition - the definition, or null
+ * @returns its alpha, else 0.05
+ * @example analysisAlpha(null) // 0.05
+ */
+export function analysisAlpha(definition: ExperimentDefinition | null): number {
+  return definition?.alpha ?? defaultAlpha;
+}
+
+/**
+ * The fingerprint of an experiment over some inputs with the running code.
+ * @param experiment - the experiment as stored
+ * @param inputs - the batches, each with the SHA-256 of its raw bytes
+ * @param version - the analysis version (the running code's by default)
+ * @returns 64 hex digits
+ * @example experimentFingerprint(experiment, [{ batch_id: 'b_1', sha256: 'e3b0…' }])
+ */
+export function experimentFingerprint(
+  experiment: AnalysedExperiment,
+  inputs: readonly { readonly batch_id: string; readonly sha256: string }[],
+  version: string = analysisVersion(),
+): string {
+  return analysisFingerprint({
+    experimentId: experiment.experiment_id,
+    inputs,
+    definition: experiment.definition,
+    settings: {
+      alpha: analysisAlpha(experiment.definition),
+      unit_table: experiment.unit_table,
+      engine: analysisEngine,
+    },
+    analysisVersion: version,
+  });
+}
+
+/**
+ * The provenance block of an analysis; its analysis id is `analysisIdOf(block.fingerprint)`.
+ * @param experiment - the experiment as stored
+ * @param inputs - every batch used
+ * @param computedAt - when it was computed (ISO-8601)
+ * @returns the block, inputs sorted by batch id
+ * @example analysisIdOf(analysisProvenance(experiment, inputs, now).fingerprint)
+ */
+export function analysisProvenance(
+  experiment: AnalysedExperiment,
+  inputs: readonly ProvenanceInput[],
+  computedAt: string,
+): Provenance {
+  const version = analysisVersion();
+  return {
+    abtest_version: abtestVersion,
+    engine: analysisEngine,
+    analysis_version: version,
+    definition_version: experiment.definition === null ? null : experiment.version,
+    inputs: [...inputs].sort((a, b) => compareText(a.batch_id, b.batch_id)),
+    computed_at: computedAt,
+    fingerprint: experimentFingerprint(experiment, inputs, version),
+  };
+}
