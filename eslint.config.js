@@ -3,7 +3,17 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.abtest/', 'coverage/', 'terraform/', 'datasets/'] },
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      '.abtest/',
+      'coverage/',
+      'terraform/',
+      'datasets/',
+      'bench/.cache/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

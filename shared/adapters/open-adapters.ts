@@ -1,22 +1,21 @@
 /**
  * Builds the three ports from the configuration: PGlite or PostgreSQL, local folders or Cloud
  * Storage, the in-process bus or Pub/Sub. Migrations are applied before anything else runs.
+ * The cloud adapters are imported when the configuration names them: their clients (Pub/Sub,
+ * gax, gRPC, Cloud Storage, the Cloud SQL connector) take most of a second of CPU to load, which
+ * `abtest run` and a function's import would otherwise pay without using them.
  */
 import path from 'node:path';
 import type { Config } from '../config/load-config.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { BlobStore } from './blob-store/blob-store.ts';
-import { gcsBlobStore } from './blob-store/gcs-blob-store.ts';
 import { localBlobStore } from './blob-store/local-blob-store.ts';
-import { openCloudSqlDatabase } from './database/cloud-sql-database.ts';
 import type { Database } from './database/database.ts';
 import { migrate } from './database/migrate.ts';
 import { openPostgresDatabase } from './database/pg-database.ts';
 import { openPgliteDatabase } from './database/pglite-database.ts';
 import type { EventBus } from './event-bus/event-bus.ts';
 import { inProcessBus, type InProcessBusOptions } from './event-bus/in-process-bus.ts';
-import { pubSubBus } from './event-bus/pubsub-bus.ts';
-import { startTracing } from './tracing/tracing-setup.ts';
 
 /** The opened ports. */
 export interface Adapters {
@@ -40,13 +39,22 @@ export async function openAdapters(
   logger: Logger,
   options: Pick<InProcessBusOptions, 'beforeDelivery'> = {},
 ): Promise<Adapters> {
-  // Off by default; with ABTEST_TRACING set, spans go to Cloud Trace or an OTLP collector.
-  const tracing = await startTracing(config, { service: 'abtest' });
+  // Off by default; with ABTEST_TRACING set, spans go to Cloud Trace or an OTLP collector (the
+  // SDK loads only then, like the cloud clients, to keep start-up short).
+  const tracing =
+    config.tracing.exporter === 'off'
+      ? undefined
+      : await (
+          await import('./tracing/tracing-setup.ts')
+        ).startTracing(config, { service: 'abtest' });
   const db = await openDatabase(config);
-  const blobs = openBlobStore(config);
+  const blobs = await openBlobStore(config);
   const bus: EventBus =
     config.bus === 'pubsub'
-      ? pubSubBus(db, { projectId: config.projectId, logger })
+      ? (await import('./event-bus/pubsub-bus.ts')).pubSubBus(db, {
+          projectId: config.projectId,
+          logger,
+        })
       : inProcessBus(db, { logger, redeliver: config.busRedeliver, ...options });
   return {
     db,
@@ -64,11 +72,13 @@ export async function openAdapters(
  * The configured blob store: Cloud Storage, or the local folders under the data folder.
  * @param config - the validated configuration
  * @returns the blob store
- * @example const blobs = openBlobStore(config)
+ * @example const blobs = await openBlobStore(config)
  */
-export function openBlobStore(config: Config): BlobStore {
+export async function openBlobStore(config: Config): Promise<BlobStore> {
   return config.storage === 'gcs'
-    ? gcsBlobStore({ projectId: config.projectId })
+    ? (await import('./blob-store/gcs-blob-store.ts')).gcsBlobStore({
+        projectId: config.projectId,
+      })
     : localBlobStore(path.join(config.dataDir, 'buckets'));
 }
 
@@ -88,6 +98,7 @@ export async function openDatabase(config: Config): Promise<Database> {
       return db;
     }
     case 'cloudsql': {
+      const { openCloudSqlDatabase } = await import('./database/cloud-sql-database.ts');
       const db = await openCloudSqlDatabase(config.database);
       await migrate(db);
       return db;

@@ -93,7 +93,7 @@ export async function verifyCommand(args: readonly string[]): Promise<number> {
   keepFilesPrivate();
   const db = await openDatabase(config);
   try {
-    const blobs = openBlobStore(config);
+    const blobs = await openBlobStore(config);
     let mismatches = 0;
     for (const experiment of result.experiments) {
       const outcome = await verifyExperiment(db, blobs, config.buckets, experiment);

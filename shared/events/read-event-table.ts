@@ -18,7 +18,12 @@ import {
   type SourceFormat,
 } from './events-contract.ts';
 import { jsonArrayColumns, ndjsonColumns, type TextColumns } from './json-events.ts';
-import { checkTextFile, type TextFileFacts, type TextSource } from './text-file-check.ts';
+import {
+  checkTextFile,
+  readTextHead,
+  type TextFileFacts,
+  type TextSource,
+} from './text-file-check.ts';
 
 /**
  * The record index column added to every table. It has an upper-case letter, so it never
@@ -56,6 +61,8 @@ export interface EventTable {
  * @param filePath - where the bytes are
  * @param format - the format the upload claimed
  * @param label - the name the user knows the file by
+ * @param checked - the bytes already passed {@link checkUploadedFile} (a stored batch): a CSV's
+ *   text is not checked again, only its head read
  * @returns the table, not yet validated row by row
  * @throws {ValidationError} for every file error: empty, header only, a required column
  *   missing, a column named twice, not UTF-8, binary, broken JSON, not Parquet
@@ -65,8 +72,9 @@ export function readEventTable(
   filePath: string,
   format: SourceFormat,
   label: string,
+  checked = false,
 ): Promise<EventTable> {
-  return readTextTable(filePath, format, label, eventHeader);
+  return readTextTable(filePath, format, label, eventHeader, checked);
 }
 
 /**
@@ -146,6 +154,8 @@ export const eventHeader: HeaderRules = { required: requiredColumns, lowerCase: 
  * @param format - the format the upload claimed
  * @param label - the name the user knows the file by
  * @param rules - the required columns and naming
+ * @param checked - the bytes already passed {@link checkUploadedFile}: a CSV's text is not
+ *   checked again (a pass over the whole file), only its head read
  * @returns the table
  * @throws {ValidationError} for every file error
  * @example const table = await readTextTable('/tmp/u.csv', 'csv', 'u.csv', { required: ['version'], lowerCase: false })
@@ -155,10 +165,11 @@ export async function readTextTable(
   format: SourceFormat,
   label: string,
   rules: HeaderRules,
+  checked = false,
 ): Promise<EventTable> {
   switch (format) {
     case 'csv':
-      return readCsvTable(filePath, label, rules);
+      return readCsvTable(filePath, label, rules, checked);
     case 'ndjson':
     case 'json':
       return readJsonTable(filePath, format, label, rules);
@@ -227,8 +238,11 @@ async function readCsvTable(
   filePath: string,
   label: string,
   rules: HeaderRules,
+  checked: boolean,
 ): Promise<EventTable> {
-  const facts = await checkTextFile(filePath, label);
+  const facts = checked
+    ? await readTextHead(filePath, label)
+    : await checkTextFile(filePath, label);
   const header = parseCsvHeader(facts.head.toString('utf8'));
   if (header === undefined) {
     throw new ValidationError(`${label}: line 1: the header does not end (unclosed quote?)`, 400, {

@@ -70,6 +70,8 @@ interface ValidationPlan {
   readonly attributes: readonly string[];
   readonly checks: readonly RowCheck[];
   readonly notBlankLine: pl.Expr;
+  /** The checked columns, stripped (`__S_<name>`). */
+  readonly stripped: readonly pl.Expr[];
   /** `__Timestamp` and `__Value`, parsed. */
   readonly typed: readonly pl.Expr[];
   /** The row index, `__Problem`, `__Bad` and the curated columns. */
@@ -105,10 +107,14 @@ function buildValidationPlan(
   const hasEventId = columns.includes('event_id');
   const hasValue = columns.includes('value');
 
-  const text = (name: string) => pl.col(name).str.strip();
+  // Each checked column is stripped once, into `__S_<name>`, and every check reads that: a
+  // column's text would otherwise be stripped again by each expression that looks at it.
+  const stripped = [...requiredColumns, ...knownOptionalColumns].filter((name) =>
+    columns.includes(name),
+  );
+  const text = (name: string) => pl.col(`__S_${name}`);
   const isBlank = (name: string) =>
-    pl
-      .col(name)
+    text(name)
       .isNull()
       .or(text(name).eq(pl.lit('')));
   // Only CSV blank lines are skipped: a line holding nothing, only separators, or only
@@ -117,9 +123,13 @@ function buildValidationPlan(
   // required fields are empty: rejected and counted.
   const [firstColumn = '', ...otherColumns] = columns;
   const notBlankLine = blankLinesAreRecords
-    ? pl
-        .anyHorizontal(otherColumns.map((name) => pl.col(name).isNotNull()))
-        .or(isBlank(firstColumn).not())
+    ? pl.anyHorizontal(otherColumns.map((name) => pl.col(name).isNotNull())).or(
+        pl
+          .col(firstColumn)
+          .isNull()
+          .or(pl.col(firstColumn).str.strip().eq(pl.lit('')))
+          .not(),
+      )
     : pl.lit(true);
 
   const epochMs = text('timestamp').str.contains('^-?[0-9]{1,15}$');
@@ -188,6 +198,7 @@ function buildValidationPlan(
     attributes,
     checks,
     notBlankLine,
+    stripped: stripped.map((name) => pl.col(name).str.strip().alias(`__S_${name}`)),
     typed: [parsedTimestamp.alias('__Timestamp'), parsedValue.alias('__Value')],
     verdict: {
       problem: firstProblem.alias('__Problem'),
@@ -199,7 +210,7 @@ function buildValidationPlan(
           ? pl.when(isBlank('event_id')).then(pl.lit(null)).otherwise(pl.col('event_id'))
           : pl.lit(null).cast(pl.Utf8)
         ).alias('event_id'),
-        pl.col('experiment_id').str.strip(),
+        text('experiment_id').alias('experiment_id'),
         pl.col('user_id'),
         pl.col('variant'),
         pl.col('event_type'),
@@ -231,7 +242,7 @@ export async function validateEventRows(
   table: EventTable,
   numericColumns: readonly NumericColumnRule[] = [],
 ): Promise<ValidatedRows> {
-  const { attributes, checks, notBlankLine, typed, verdict } = validationPlan(
+  const { attributes, checks, notBlankLine, stripped, typed, verdict } = validationPlan(
     table.columns,
     table.blankLinesAreRecords,
     numericColumns.filter((rule) => table.columns.includes(rule.column)),
@@ -246,6 +257,7 @@ export async function validateEventRows(
   try {
     await table.frame
       .filter(notBlankLine)
+      .withColumns(...stripped)
       .withColumns(...typed)
       .withColumns(verdict.problem)
       .select(...verdict.columns)

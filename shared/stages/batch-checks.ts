@@ -64,7 +64,8 @@ export async function checkEventsBatch(
   batch: BatchRecord,
   file: string,
 ): Promise<CheckedBatch> {
-  const table = await readEventTable(file, batch.format, batch.source);
+  // Ingest checked the bytes (UTF-8, no NUL) before storing them: they are not read twice.
+  const table = await readEventTable(file, batch.format, batch.source, true);
   const validated = await validateEventRows(table, await numericCovariateColumns(deps.db));
   let rows: ValidatedRows;
   try {
@@ -125,7 +126,13 @@ export async function checkUnitTableBatch(
   file: string,
   options: UnitTableOptions,
 ): Promise<CheckedBatch> {
-  const table = await readTextTable(file, batch.format, batch.source, unitTableHeader(options));
+  const table = await readTextTable(
+    file,
+    batch.format,
+    batch.source,
+    unitTableHeader(options),
+    true,
+  );
   const numeric = (await numericCovariateColumns(deps.db))
     .filter((rule) => rule.experimentId === options.experiment_id)
     .map((rule) => rule.column);
