@@ -109,9 +109,13 @@ function buildValidationPlan(
 
   // Each checked column is stripped once, into `__S_<name>`, and every check reads that: a
   // column's text would otherwise be stripped again by each expression that looks at it.
-  const stripped = [...requiredColumns, ...knownOptionalColumns].filter((name) =>
-    columns.includes(name),
-  );
+  const stripped = [
+    ...new Set([
+      ...requiredColumns,
+      ...knownOptionalColumns,
+      ...numericColumns.map((rule) => rule.column),
+    ]),
+  ].filter((name) => columns.includes(name));
   const text = (name: string) => pl.col(`__S_${name}`);
   const isBlank = (name: string) =>
     text(name)

@@ -112,25 +112,34 @@ describe.each(servers.filter(([, present]) => present))('result views on %s', (s
   });
 
   it('result_models: target, features, metrics and the artifact of every model', async () => {
-    const models = await stack.deps.db.query<{ model_id: string; document: ModelResult }>(
-      'SELECT model_id, document FROM models ORDER BY model_id',
-    );
+    const models = await stack.deps.db.query<{
+      model_id: string;
+      document: ModelResult;
+      features: string[];
+    }>('SELECT model_id, document, features FROM models ORDER BY model_id');
     expect(models.rows.length).toBeGreaterThan(0);
     const rows = await stack.deps.db.query(
       'SELECT model_id, target, model, features, metrics, artifact_uri FROM result_models ORDER BY model_id',
     );
     expect(rows.rows).toEqual(
-      models.rows.map(({ model_id, document }) => ({
+      models.rows.map(({ model_id, document, features }) => ({
         model_id,
         target: document.metric,
         model: document.model,
-        features: document.feature_importance.map((f) => f.feature),
-        metrics: { cv: JSON.parse(JSON.stringify(document.cv)) as unknown },
+        // The fitted features in design order: the same names as the importances'.
+        features,
+        metrics: JSON.parse(
+          JSON.stringify({ cv: document.cv, holdout: document.holdout }),
+        ) as unknown,
         artifact_uri: stack.deps.blobs.uri(
           'artifacts',
           `models/checkout-redesign/${model_id}.json`,
         ),
       })),
     );
+    for (const { document, features } of models.rows)
+      expect([...features].sort()).toEqual(
+        document.feature_importance.map((f) => f.feature).sort(),
+      );
   });
 });
