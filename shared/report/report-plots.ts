@@ -2,11 +2,12 @@
  * The charts a report saves as SVG files beside its PDF (`plots/<experiment_id>/<analysis_id>/`
  * in the artifacts bucket): per metric a forest plot of the relative lifts, the cumulative
  * lift by day with its interval when exposure times are known, and the sequential band (the
- * lift inside its confidence sequence) when the analysis's days carry one. Pure.
+ * lift inside its confidence sequence, from the results by day) when there is one. Pure.
  */
 import { createHash } from 'node:crypto';
 import type { CumulativeLiftPoint } from '../analysis/cumulative-lift.ts';
 import type { ExperimentResult } from '../result/result-document.ts';
+import { sequencePoints } from './sequence-points.ts';
 import { bandChartSvg, forestPlotSvg, type SvgBandSeries } from './svg-charts.ts';
 
 /** One chart: its file name (`forest-conversion.svg`) and its SVG text. */
@@ -17,7 +18,7 @@ export interface ReportPlot {
 
 /** What the charts are drawn from. */
 export interface PlotInput {
-  readonly experiment: Pick<ExperimentResult, 'metrics' | 'alpha'>;
+  readonly experiment: Pick<ExperimentResult, 'metrics' | 'alpha' | 'by_day'>;
   /** Cumulative lift per (metric, treatment, day); empty when exposure times are unknown. */
   readonly cumulativeLift: readonly CumulativeLiftPoint[];
 }
@@ -35,22 +36,6 @@ export function plotFileName(kind: string, metric: string): string {
   const tag =
     safe === metric ? '' : `-${createHash('sha256').update(metric).digest('hex').slice(0, 8)}`;
   return `${kind}-${safe}${tag}.svg`;
-}
-
-/**
- * The bounds of a day's confidence sequence, where the point carries one (`cs_low` and
- * `cs_high`, or `confidence_sequence: [low, high]`); undefined otherwise.
- * @param point - a cumulative lift point, possibly with sequential fields
- * @returns the bounds, or undefined
- * @example sequenceOf({ cs_low: -0.1, cs_high: 0.3 }) // [-0.1, 0.3]
- */
-export function sequenceOf(point: object): readonly [number, number] | undefined {
-  const p = point as { cs_low?: unknown; cs_high?: unknown; confidence_sequence?: unknown };
-  const pair = Array.isArray(p.confidence_sequence)
-    ? (p.confidence_sequence as unknown[])
-    : [p.cs_low, p.cs_high];
-  const [low, high] = pair;
-  return typeof low === 'number' && typeof high === 'number' ? [low, high] : undefined;
 }
 
 /**
@@ -80,21 +65,25 @@ export function reportPlots(input: PlotInput): ReportPlot[] {
       });
     }
     const days = input.cumulativeLift.filter((p) => p.metric === metric.name);
-    if (days.length === 0) return plots;
-    plots.push({
-      name: plotFileName('cumulative-lift', metric.name),
-      svg: bandChartSvg(
-        `Cumulative lift of ${metric.name} by day (${level} intervals)`,
-        seriesOf(days, (p) => [p.ci_low, p.ci_high]),
-        'Relative lift vs control',
-      ),
-    });
-    if (days.some((p) => sequenceOf(p) !== undefined)) {
+    if (days.length > 0) {
+      plots.push({
+        name: plotFileName('cumulative-lift', metric.name),
+        svg: bandChartSvg(
+          `Cumulative lift of ${metric.name} by day (${level} intervals)`,
+          seriesOf(days, (p) => [p.ci_low, p.ci_high]),
+          'Relative lift vs control',
+        ),
+      });
+    }
+    const sequence = sequencePoints(
+      (input.experiment.by_day ?? []).filter((row) => row.metric === metric.name),
+    );
+    if (sequence.some((p) => p.ci_low !== null && p.ci_high !== null)) {
       plots.push({
         name: plotFileName('sequential', metric.name),
         svg: bandChartSvg(
           `Sequential band of ${metric.name}: the lift inside its confidence sequence`,
-          seriesOf(days, (p) => sequenceOf(p) ?? [null, null]),
+          seriesOf(sequence, (p) => [p.ci_low, p.ci_high]),
           'Relative lift vs control',
         ),
       });

@@ -4,8 +4,8 @@
  * soon as it leaves 0), each treatment's decision in words, and a line on power: the planned
  * users, the MDE the current sample detects, and the days left.
  */
-import type { CumulativeLiftPoint } from '../analysis/cumulative-lift.ts';
-import type { DailyResultRow, ExperimentResult } from '../result/result-document.ts';
+import { sequencePoints } from './sequence-points.ts';
+import type { ExperimentResult } from '../result/result-document.ts';
 import { drawCumulativeChart } from './cumulative-chart.ts';
 import { oneLine } from './pdf-safe-text.ts';
 import type { ReportCanvas } from './report-canvas.ts';
@@ -38,23 +38,6 @@ export function powerLine(experiment: ExperimentResult): string | null {
         ? ' The planned sample is reached.'
         : ` At ${count(planning.daily_users ?? 0)} users a day, ${count(planning.days_left)} more days reach it.`;
   return `Planned: ${count(planning.planned_users)} users (${source}); analysed so far: ${count(planning.users)}. With them, a ${percent(planning.current_mde)} relative change in ${planning.metric ?? 'the primary metric'} can be detected at ${percent(planning.power)} power.${days}`;
-}
-
-/** The rows of the primary metric as the chart's points: the lift inside the relative sequence. */
-function sequencePoints(rows: readonly DailyResultRow[]): CumulativeLiftPoint[] {
-  return rows.map((row) => {
-    const scale = row.control_mean !== null && row.control_mean > 0 ? row.control_mean : null;
-    const relative = (x: number | null) => (x === null || scale === null ? null : x / scale);
-    return {
-      date: row.date,
-      metric: row.metric,
-      variant: row.variant,
-      users: row.users,
-      relative_lift: row.relative_lift,
-      ci_low: relative(row.sequential_ci[0]),
-      ci_high: relative(row.sequential_ci[1]),
-    };
-  });
 }
 
 /**

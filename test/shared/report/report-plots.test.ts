@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { CumulativeLiftPoint } from '../../../shared/analysis/cumulative-lift.ts';
-import { plotFileName, reportPlots, sequenceOf } from '../../../shared/report/report-plots.ts';
+import { plotFileName, reportPlots } from '../../../shared/report/report-plots.ts';
+import { sequencePoints } from '../../../shared/report/sequence-points.ts';
 import { escapeXml, forestPlotSvg } from '../../../shared/report/svg-charts.ts';
 import type { MetricResult } from '../../../shared/result/result-document.ts';
 
@@ -65,13 +66,40 @@ describe('reportPlots', () => {
     );
   });
 
-  it('adds the sequential band only when the days carry a confidence sequence', () => {
+  it('adds the sequential band from the results by day, the sequence scaled by the control mean', () => {
+    const row = (date: string, ci: [number | null, number | null], controlMean: number | null) => ({
+      date,
+      metric: 'revenue',
+      variant: 'treatment',
+      users: 100,
+      control_mean: controlMean,
+      difference: 1,
+      difference_ci: [0, 2] as [number, number],
+      relative_lift: 0.1,
+      relative_lift_ci: [0, 0.2] as [number, number],
+      p_value: 0.2,
+      sequential_ci: ci,
+      sequential_p_value: 0.5,
+    });
+    const without = reportPlots({
+      experiment: {
+        alpha: 0.1,
+        metrics: [metric('revenue', 0.1)],
+        by_day: [row('2026-01-01', [null, null], 10)],
+      },
+      cumulativeLift: [day('2026-01-01')],
+    });
+    expect(without.map((p) => p.name)).toEqual([
+      'forest-revenue.svg',
+      'cumulative-lift-revenue.svg',
+    ]);
     const plots = reportPlots({
-      experiment: { alpha: 0.1, metrics: [metric('revenue', 0.1)] },
-      cumulativeLift: [
-        day('2026-01-01', { cs_low: -0.5, cs_high: 0.7 }),
-        day('2026-01-02', { confidence_sequence: [-0.3, 0.5] }),
-      ],
+      experiment: {
+        alpha: 0.1,
+        metrics: [metric('revenue', 0.1)],
+        by_day: [row('2026-01-02', [-3, 5], 10), row('2026-01-01', [-5, 7], 10)],
+      },
+      cumulativeLift: [day('2026-01-01'), day('2026-01-02')],
     });
     expect(plots.map((p) => p.name)).toEqual([
       'forest-revenue.svg',
@@ -79,8 +107,14 @@ describe('reportPlots', () => {
       'sequential-revenue.svg',
     ]);
     expect(plots[0]?.svg).toContain('(90% intervals)');
-    expect(sequenceOf({ cs_low: -0.5, cs_high: 0.7 })).toEqual([-0.5, 0.7]);
-    expect(sequenceOf({ relative_lift: 1 })).toBeUndefined();
+    expect(sequencePoints([row('2026-01-01', [-5, 7], 10)])[0]).toMatchObject({
+      ci_low: -0.5,
+      ci_high: 0.7,
+    });
+    expect(sequencePoints([row('2026-01-01', [-5, 7], 0)])[0]).toMatchObject({
+      ci_low: null,
+      ci_high: null,
+    });
   });
 
   it('names files safely, two metrics never sharing one', () => {
