@@ -9,6 +9,7 @@ import {
   comparisonLook,
   confidenceSequence,
   momentsOf,
+  normalQuantile,
   type MeanMoments,
   type SequentialLook,
 } from '../stats/index.ts';
@@ -123,7 +124,8 @@ export interface SequentialContext {
 }
 
 /**
- * Adds `sequential` and `decision` to every binomial and continuous comparison (not to ratios).
+ * Adds `sequential` and `decision` to every comparison: binomial and continuous from the arms'
+ * moments, ratios from their delta-method estimate and standard error.
  * Source: the reference README "Decision statistics" (`sequential`), `confidenceSequence`.
  * @param metrics - the metrics of the analysis
  * @param context - moments, plan, earlier looks and decision settings
@@ -138,21 +140,13 @@ export function withSequentialView(
   const withView = metrics.map((metric) => ({
     ...metric,
     comparisons: metric.comparisons.map((comparison): Comparison => {
-      const byVariant = context.moments.get(metric.name);
-      const control = byVariant?.get(comparison.control);
-      const treated = byVariant?.get(comparison.variant);
-      // Ratios have no per-user mean moments here: their sequence is not computed yet.
-      if (control === undefined || treated === undefined || metric.type === 'ratio')
-        return comparison;
+      const arms = armsOf(metric, comparison, context);
+      if (arms === undefined) return comparison;
+      const { control, treated, look } = arms;
       const earlier = context.earlier(metric.name, comparison.variant);
       const nPlanned =
         earlier[0]?.nPlanned ??
         comparisonPlannedUsers(context.planned.plannedUsers, context.plan, comparison.variant);
-      const look = comparisonLook(metric.type, control, treated) ?? {
-        estimate: 0,
-        variance: null,
-        n: 1,
-      };
       const sequence = confidenceSequence([...earlier, look], nPlanned, context.alpha);
       const current = sequence.looks.at(-1);
       looks.push({ metric: metric.name, variant: comparison.variant, nPlanned, ...look });
@@ -191,6 +185,53 @@ export function withSequentialView(
     }),
   }));
   return { metrics: withGuardrails(withView, context), looks };
+}
+
+/** The two arms' sizes and control mean, and this look's estimate, variance and size. */
+interface LookArms {
+  readonly control: { readonly n: number; readonly mean: number };
+  readonly treated: { readonly n: number };
+  readonly look: SequentialLook;
+}
+
+/**
+ * A comparison's look: from the per-user moments of binomial and continuous metrics; for a
+ * ratio, its delta-method difference with the variance its z interval implies
+ * ((high - low) / (2 z))^2, the two arms' users as n.
+ */
+function armsOf(
+  metric: MetricResult,
+  comparison: Comparison,
+  context: SequentialContext,
+): LookArms | undefined {
+  if (metric.type === 'ratio') {
+    const arm = (variant: string) => metric.variants.find((v) => v.variant === variant);
+    const control = arm(comparison.control);
+    const treated = arm(comparison.variant);
+    if (control === undefined || treated === undefined) return undefined;
+    const n = control.users + treated.users;
+    const [low, high] = comparison.difference_ci;
+    const z = normalQuantile(1 - context.alpha / 2);
+    const look: SequentialLook =
+      comparison.difference === null || low === null || high === null
+        ? { estimate: 0, variance: null, n: Math.max(n, 1) }
+        : { estimate: comparison.difference, variance: ((high - low) / (2 * z)) ** 2, n };
+    return {
+      control: { n: control.users, mean: control.mean ?? 0 },
+      treated: { n: treated.users },
+      look,
+    };
+  }
+  const byVariant = context.moments.get(metric.name);
+  const control = byVariant?.get(comparison.control);
+  const treated = byVariant?.get(comparison.variant);
+  if (control === undefined || treated === undefined) return undefined;
+  const look = comparisonLook(metric.type, control, treated) ?? {
+    estimate: 0,
+    variance: null,
+    n: 1,
+  };
+  return { control, treated, look };
 }
 
 /** The primary metric's decision stops a treatment that harms a guardrail. */
