@@ -2,9 +2,12 @@
  * A definitions file (issue 14, seed 000's `experiments.yaml`): one definition, or several under
  * `experiments: [...]`, each checked by the one definition schema.
  */
-import { parse as parseYaml } from 'yaml';
 import { ValidationError } from '../errors/errors.ts';
-import { checkDefinition, type ExperimentDefinition } from './experiment-definition.ts';
+import {
+  checkDefinition,
+  parseDefinitionText,
+  type ExperimentDefinition,
+} from './experiment-definition.ts';
 
 /**
  * Parses a file holding one definition or `experiments: [...]`.
@@ -16,15 +19,7 @@ import { checkDefinition, type ExperimentDefinition } from './experiment-definit
  * @example parseExperimentDefinitions('experiments:\n  - id: a\n  - id: b\n', 'x.yaml').length // 2
  */
 export function parseExperimentDefinitions(text: string, label: string): ExperimentDefinition[] {
-  let raw: unknown;
-  try {
-    raw = parseYaml(text.replace(/^\uFEFF/, ''));
-  } catch (error) {
-    throw new ValidationError(
-      `${label}: not valid YAML or JSON (${(error as Error).message})`,
-      400,
-    );
-  }
+  const raw = parseDefinitionText(text, label);
   const list =
     raw !== null && typeof raw === 'object' && !Array.isArray(raw) && 'experiments' in raw
       ? (raw as { experiments: unknown }).experiments

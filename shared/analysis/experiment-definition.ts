@@ -277,15 +277,7 @@ export function checkDefinition(raw: unknown, label: string): ExperimentDefiniti
  * @example parseExperimentDefinition('id: exp1\nalpha: 0.1\n', 'exp1.yaml').alpha // 0.1
  */
 export function parseExperimentDefinition(text: string, label: string): ExperimentDefinition {
-  let raw: unknown;
-  try {
-    raw = parseYaml(text.replace(/^\uFEFF/, ''));
-  } catch (error) {
-    throw new ValidationError(
-      `${label}: not valid YAML or JSON (${(error as Error).message})`,
-      400,
-    );
-  }
+  const raw = parseDefinitionText(text, label);
   return checkDefinition(raw, label);
 }
 
@@ -395,4 +387,23 @@ export function planVariants(
  */
 export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * A definition file's text as YAML (JSON is YAML), a byte-order mark ignored.
+ * @param text - the file's text
+ * @param label - the file's name, for the message
+ * @returns the parsed value, not yet checked
+ * @throws {ValidationError} 400 for text that is not YAML or JSON
+ * @example parseDefinitionText('id: a\n', 'a.yaml') // { id: 'a' }
+ */
+export function parseDefinitionText(text: string, label: string): unknown {
+  try {
+    return parseYaml(text.replace(/^\uFEFF/, '')) as unknown;
+  } catch (error) {
+    throw new ValidationError(
+      `${label}: not valid YAML or JSON (${(error as Error).message})`,
+      400,
+    );
+  }
 }

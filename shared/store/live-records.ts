@@ -5,6 +5,7 @@
  */
 import type { Queryable } from '../adapters/database/database.ts';
 import type { ArmCounts, LiveUser, PosteriorSnapshot } from '../live/posterior-reducer.ts';
+import type { BatchRollup } from '../live/batch-reduction.ts';
 import type { WindowSize } from '../live/time-windows.ts';
 
 /**
@@ -204,19 +205,6 @@ export async function liveExperiments(db: Queryable): Promise<string[]> {
   return result.rows.map((row) => row.experiment_id);
 }
 
-/** One rollup of a window, as the monitor adds it. */
-export interface WindowRollup {
-  readonly window: WindowSize;
-  readonly startMs: number;
-  readonly variant: string;
-  readonly event_type: string;
-  readonly count: number;
-  readonly value_count: number;
-  readonly sum: number | null;
-  readonly min: number | null;
-  readonly max: number | null;
-}
-
 /**
  * Adds a batch's rollups to the stored ones: counts and sums add, minima and maxima merge.
  * @param tx - the monitor's transaction
@@ -227,7 +215,7 @@ export interface WindowRollup {
 export async function addWindowRollups(
   tx: Queryable,
   experimentId: string,
-  rollups: readonly WindowRollup[],
+  rollups: readonly BatchRollup[],
 ): Promise<void> {
   for (let start = 0; start < rollups.length; start += 5000) {
     const chunk = rollups.slice(start, start + 5000);
