@@ -5,13 +5,12 @@
  * plots/{name}` with the same token, as `image/svg+xml`. On Cloud Storage the listed URL is a
  * short-lived signed URL and the download route answers 302 to one.
  */
-import { pipeline } from 'node:stream/promises';
 import { ValidationError } from '../../errors/errors.ts';
 import { plotsPrefix } from '../../store/storage-layout.ts';
 import type { RouteContext } from '../route.ts';
 import { experimentPath, requestedExperiment } from './experiment-context.ts';
 import { checkedId } from './path-ids.ts';
-import { signedUrlTtlSeconds } from './report-handlers.ts';
+import { sendArtifact, signedUrlTtlSeconds } from './report-handlers.ts';
 
 /** One chart of an analysis and where to download it. */
 export interface PlotLink {
@@ -63,7 +62,7 @@ export async function downloadPlot(context: RouteContext): Promise<void> {
   if (!plotName.test(name)) {
     throw new ValidationError(`not a chart name: ${JSON.stringify(name)}`, 400);
   }
-  const { blobs, config, db } = context.deps;
+  const { config, db } = context.deps;
   const known = await db.query(
     'SELECT 1 FROM analyses WHERE analysis_id = $1 AND experiment_id = $2',
     [analysisId, state.experiment_id],
@@ -76,25 +75,16 @@ export async function downloadPlot(context: RouteContext): Promise<void> {
   }
   const bucket = config.buckets.artifacts;
   const key = `${plotsPrefix(state.experiment_id, analysisId)}${name}`;
-  const signed = await blobs.signedUrl(bucket, key, signedUrlTtlSeconds);
-  if (signed !== null) {
-    context.res.writeHead(302, {
-      location: signed,
-      'cache-control': 'no-store',
-      'content-length': 0,
-    });
-    context.res.end();
-    return;
-  }
-  if (!(await blobs.exists(bucket, key))) {
-    throw new ValidationError(`analysis ${analysisId} has no chart ${name}`, 404);
-  }
-  context.res.writeHead(200, {
-    'content-type': 'image/svg+xml',
-    'cache-control': 'private, max-age=300',
-    'x-content-type-options': 'nosniff',
-    // The charts hold no script; a browser opening one directly runs none either.
-    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
-  });
-  await pipeline(blobs.readStream(bucket, key), context.res);
+  await sendArtifact(
+    context,
+    { bucket, key },
+    {
+      'content-type': 'image/svg+xml',
+      'cache-control': 'private, max-age=300',
+      'x-content-type-options': 'nosniff',
+      // The charts hold no script; a browser opening one directly runs none either.
+      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+    },
+    `analysis ${analysisId} has no chart ${name}`,
+  );
 }

@@ -57,7 +57,7 @@ async function sendReport(
   analysisId: string,
   format: ReportFormat,
 ): Promise<void> {
-  const { db, blobs, config } = context.deps;
+  const { db, config } = context.deps;
   const row = await db.query<{ pdf_key: string; csv_key: string }>(
     'SELECT pdf_key, csv_key FROM reports WHERE analysis_id = $1 AND experiment_id = $2',
     [analysisId, experimentId],
@@ -81,7 +81,36 @@ async function sendReport(
     throw new ValidationError(`the ${format} report of analysis ${analysisId} is unavailable`, 404);
   }
   const bucket = config.buckets.artifacts;
-  const signed = await blobs.signedUrl(bucket, key, signedUrlTtlSeconds);
+  await sendArtifact(
+    context,
+    { bucket, key },
+    {
+      'content-type': contentTypes[format],
+      'content-disposition': `attachment; filename="${experimentId}-${analysisId}.${format}"`,
+      'cache-control': 'private, max-age=300',
+      'x-content-type-options': 'nosniff',
+    },
+    `the ${format} report of analysis ${analysisId} is missing`,
+  );
+}
+
+/**
+ * Answers with a stored artifact: a redirect to a signed URL where the store signs them (Cloud
+ * Storage), else its bytes with the headers given; 404 when it is missing.
+ * @param context - the request
+ * @param at - the artifact's bucket and key
+ * @param headers - the 200 answer's headers
+ * @param missing - the 404's message
+ * @example await sendArtifact(context, { bucket, key }, { 'content-type': 'image/svg+xml' }, 'no chart')
+ */
+export async function sendArtifact(
+  context: RouteContext,
+  at: { readonly bucket: string; readonly key: string },
+  headers: Record<string, string>,
+  missing: string,
+): Promise<void> {
+  const { blobs } = context.deps;
+  const signed = await blobs.signedUrl(at.bucket, at.key, signedUrlTtlSeconds);
   if (signed !== null) {
     context.res.writeHead(302, {
       location: signed,
@@ -91,16 +120,9 @@ async function sendReport(
     context.res.end();
     return;
   }
-  if (!(await blobs.exists(bucket, key))) {
-    throw new ValidationError(`the ${format} report of analysis ${analysisId} is missing`, 404);
-  }
-  context.res.writeHead(200, {
-    'content-type': contentTypes[format],
-    'content-disposition': `attachment; filename="${experimentId}-${analysisId}.${format}"`,
-    'cache-control': 'private, max-age=300',
-    'x-content-type-options': 'nosniff',
-  });
-  await pipeline(blobs.readStream(bucket, key), context.res);
+  if (!(await blobs.exists(at.bucket, at.key))) throw new ValidationError(missing, 404);
+  context.res.writeHead(200, headers);
+  await pipeline(blobs.readStream(at.bucket, at.key), context.res);
 }
 
 /**
