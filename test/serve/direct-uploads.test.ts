@@ -109,6 +109,9 @@ describe('direct uploads on abtest serve', () => {
       'cumulative-lift-revenue.svg',
       'forest-conversion.svg',
       'forest-revenue.svg',
+      // The results by day carry each comparison's confidence sequence: its band is drawn too.
+      'sequential-conversion.svg',
+      'sequential-revenue.svg',
     ]);
     for (const plot of results.plots) {
       expect(plot.url).toBe(
