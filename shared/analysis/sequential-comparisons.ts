@@ -33,16 +33,21 @@ export interface EarlierLook extends SequentialLook {
 }
 
 /**
- * Each variant's moments of each metric, in table order (0/1 values for binomial metrics).
+ * Each variant's moments of each metric, in table order (0/1 values for binomial metrics),
+ * each value held within its metric's winsorizing caps where the analysis capped it, so the
+ * sequence tests the same values as the fixed-horizon test.
  * @param table - the per-user table
  * @param plan - the variants
+ * @param metrics - the analysis's metrics, whose `winsorize` caps apply
  * @returns moments by metric name, then variant
- * @example armMoments(table, plan).get('conversion')?.get('control')?.n
+ * @example armMoments(table, plan, statistics.metrics).get('conversion')?.get('control')?.n
  */
 export function armMoments(
   table: UnitTable,
   plan: VariantPlan,
+  metrics: readonly Pick<MetricResult, 'name' | 'winsorize'>[] = [],
 ): Map<string, Map<string, MeanMoments>> {
+  const capsOf = new Map(metrics.map((metric) => [metric.name, metric.winsorize]));
   const codeOf = new Map(table.variant.levels.map((level, code) => [level, code]));
   const byMetric = new Map<string, Map<string, MeanMoments>>();
   const rowsByCode = table.variant.levels.map((_, code) => {
@@ -62,8 +67,11 @@ export function armMoments(
       const rows =
         code === undefined ? new Uint32Array(0) : (rowsByCode[code] ?? new Uint32Array(0));
       const values = new Float64Array(rows.length);
+      const caps = capsOf.get(metric.name);
+      const low = caps?.lower_cap ?? -Infinity;
+      const high = caps?.upper_cap ?? Infinity;
       rows.forEach((row, j) => {
-        values[j] = metric.values[row] ?? 0;
+        values[j] = Math.min(high, Math.max(low, metric.values[row] ?? 0));
       });
       byVariant.set(variant, momentsOf(values));
     }

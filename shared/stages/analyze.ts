@@ -166,7 +166,7 @@ export async function analyzeExperiment(
   );
 
   // The sequential view: this analysis is one look; the sequence runs over the earlier ones.
-  const moments = armMoments(table, plan);
+  const moments = armMoments(table, plan, statistics.metrics);
   const primaryName = definition?.primary_metric ?? metrics[0]?.name ?? null;
   const primarySpec = metrics.find((metric) => metric.name === primaryName);
   const primaryControl = moments.get(primaryName ?? '')?.get(plan.control) ?? EMPTY_MOMENTS;

@@ -3,7 +3,7 @@
  * variance its z interval implies, and the sequence is the reference's over that look.
  */
 import { describe, expect, it } from 'vitest';
-import { withSequentialView } from '../../../shared/analysis/sequential-comparisons.ts';
+import { armMoments, withSequentialView } from '../../../shared/analysis/sequential-comparisons.ts';
 import type { MetricResult } from '../../../shared/result/result-document.ts';
 import { confidenceSequence, normalQuantile } from '../../../shared/stats/index.ts';
 
@@ -90,5 +90,27 @@ describe('withSequentialView on a ratio metric', () => {
     const { metrics } = withSequentialView([ratio(null, [null, null])], context);
     expect(metrics[0]?.comparisons[0]?.sequential?.ci).toEqual([null, null]);
     expect(metrics[0]?.comparisons[0]?.decision?.action).toBe('keep running');
+  });
+});
+
+describe('armMoments', () => {
+  const table = {
+    unitIds: ['a', 'b', 'c', 'd'],
+    variant: { levels: ['control', 'treatment'], codes: Uint32Array.from([0, 0, 1, 1]) },
+    attributes: [],
+    metrics: [
+      { name: 'revenue', type: 'continuous' as const, values: Float64Array.from([1, 3, 2, 100]) },
+    ],
+  };
+  const plan = context.plan;
+
+  it('holds each value within the caps the analysis winsorized the metric to', () => {
+    const capped = armMoments(table, plan, [
+      { name: 'revenue', winsorize: { lower: 0, upper: 90, lower_cap: 1.5, upper_cap: 10 } },
+    ]);
+    expect(capped.get('revenue')?.get('control')?.mean).toBe(2.25);
+    expect(capped.get('revenue')?.get('treatment')?.mean).toBe(6);
+    const plain = armMoments(table, plan, [{ name: 'revenue', winsorize: null }]);
+    expect(plain.get('revenue')?.get('treatment')?.mean).toBe(51);
   });
 });
