@@ -53,6 +53,7 @@ SELECT
   COALESCE(mo.document ->> 'target', mo.metric) AS target,
   mo.document ->> 'model' AS model,
   COALESCE(
+    mo.features,
     mo.document -> 'features',
     (SELECT COALESCE(jsonb_agg(f.feature ->> 'feature'), '[]'::jsonb)
      FROM jsonb_array_elements(mo.document -> 'feature_importance') AS f (feature))
