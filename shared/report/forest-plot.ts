@@ -4,18 +4,10 @@
  * Drawn as vectors. Intervals reaching past +/-1000% are cut and end in an arrow.
  */
 import { linearAxis, percentTick } from './chart-scale.ts';
+import type { ForestRow } from './forest-rows.ts';
 import type { ReportCanvas } from './report-canvas.ts';
 import { formatInterval, formatPercent, NOT_AVAILABLE } from './report-format.ts';
 import { COLOR, SIZE } from './report-style.ts';
-
-/** One row of a forest plot. */
-export interface ForestRow {
-  readonly label: string;
-  readonly estimate: number | null;
-  readonly low: number | null;
-  readonly high: number | null;
-  readonly significant: boolean;
-}
 
 const labelWidth = 112;
 const valueWidth = 118;

@@ -6,6 +6,7 @@
  */
 import type { Comparison, MetricResult } from '../result/result-document.ts';
 import { drawForestPlot } from './forest-plot.ts';
+import { forestRows } from './forest-rows.ts';
 import { formatMetricDifference } from './metric-format.ts';
 import { oneLine } from './pdf-safe-text.ts';
 import type { ReportCanvas } from './report-canvas.ts';
@@ -105,13 +106,7 @@ export function drawMetricTables(canvas: ReportCanvas, metric: MetricResult, alp
   }
   drawForestPlot(
     canvas,
-    metric.comparisons.map((c) => ({
-      label: c.variant,
-      estimate: c.relative_lift,
-      low: c.relative_lift_ci[0],
-      high: c.relative_lift_ci[1],
-      significant: c.significant,
-    })),
+    forestRows(metric.comparisons),
     `Relative lift of ${oneLine(metric.name)} vs control with ${level} intervals`,
   );
 }

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { CumulativeLiftPoint } from '../analysis/cumulative-lift.ts';
 import type { ExperimentResult } from '../result/result-document.ts';
+import { forestRows } from './forest-rows.ts';
 import { sequencePoints } from './sequence-points.ts';
 import { bandChartSvg, forestPlotSvg, type SvgBandSeries } from './svg-charts.ts';
 
@@ -54,13 +55,7 @@ export function reportPlots(input: PlotInput): ReportPlot[] {
         name: plotFileName('forest', metric.name),
         svg: forestPlotSvg(
           `Relative lift of ${metric.name} vs control (${level} intervals)`,
-          metric.comparisons.map((c) => ({
-            label: c.variant,
-            estimate: c.relative_lift,
-            low: c.relative_lift_ci[0],
-            high: c.relative_lift_ci[1],
-            significant: c.significant,
-          })),
+          forestRows(metric.comparisons),
         ),
       });
     }

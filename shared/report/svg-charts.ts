@@ -5,16 +5,8 @@
  * no clock and no randomness, so the same analysis gives the same bytes; every text is escaped.
  */
 import { linearAxis, percentTick, type LinearAxis } from './chart-scale.ts';
+import type { ForestRow } from './forest-rows.ts';
 import { COLOR, SERIES_COLORS } from './report-style.ts';
-
-/** One row of a forest plot: a treatment's estimate and interval (fractions: 0.1 = +10%). */
-export interface SvgForestRow {
-  readonly label: string;
-  readonly estimate: number | null;
-  readonly low: number | null;
-  readonly high: number | null;
-  readonly significant: boolean;
-}
 
 /** One line of a band chart: its points by ISO date, each with its band. */
 export interface SvgBandSeries {
@@ -80,7 +72,7 @@ const clamp = (value: number): number => Math.max(-limit, Math.min(limit, value)
  * @returns the SVG text
  * @example forestPlotSvg('conversion', [{ label: 'b', estimate: 0.1, low: 0, high: 0.2, significant: true }])
  */
-export function forestPlotSvg(title: string, rows: readonly SvgForestRow[]): string {
+export function forestPlotSvg(title: string, rows: readonly ForestRow[]): string {
   const top = 44;
   const rowHeight = 28;
   const bottom = top + rows.length * rowHeight;
