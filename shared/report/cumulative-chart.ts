@@ -9,7 +9,7 @@ import type { CumulativeLiftPoint } from '../analysis/cumulative-lift.ts';
 import { linearAxis, percentTick } from './chart-scale.ts';
 import type { ReportCanvas } from './report-canvas.ts';
 import { drawBand, drawLine, toSeries, type Series } from './cumulative-series.ts';
-import { COLOR, SIZE, seriesColor } from './report-style.ts';
+import { COLOR, SIZE, STROKE, seriesColor } from './report-style.ts';
 
 const dayMs = 86_400_000;
 const plotHeight = 190;
@@ -65,7 +65,7 @@ export function drawCumulativeChart(
 
   for (const tick of axis.ticks) {
     const y = axis.map(tick);
-    doc.moveTo(x0, y).lineTo(x1, y).lineWidth(0.4).strokeColor('#e3e6ea').stroke();
+    canvas.line(x0, y, x1, y, STROKE.grid);
     canvas.drawText(
       percentTick(tick, axis.step),
       canvas.left,
@@ -85,26 +85,13 @@ export function drawCumulativeChart(
   doc.rect(x0, top, x1 - x0, plotHeight).clip();
   const bands = series.length <= mostBands;
   if (bands) series.forEach((s, i) => drawBand(doc, s, xOf, axis.map, seriesColor(i)));
-  const zero = axis.map(0);
-  doc
-    .moveTo(x0, zero)
-    .lineTo(x1, zero)
-    .lineWidth(0.9)
-    .dash(3, { space: 2 })
-    .strokeColor(COLOR.text)
-    .stroke();
-  doc.undash();
+  canvas.line(x0, axis.map(0), x1, axis.map(0), STROKE.zero);
   series.forEach((s, i) => drawLine(doc, s, xOf, axis.map, seriesColor(i)));
   doc.restore();
 
   for (const day of dateTicks(firstDay, lastDay)) {
     const x = xOf(day);
-    doc
-      .moveTo(x, bottom)
-      .lineTo(x, bottom + 4)
-      .lineWidth(0.7)
-      .strokeColor(COLOR.muted)
-      .stroke();
+    canvas.line(x, bottom, x, bottom + 4, STROKE.axis);
     const label = new Date(day * dayMs).toISOString().slice(0, 10);
     const left = Math.min(Math.max(x - 26, x0 - 10), x1 - 44);
     canvas.drawText(label, left, bottom + 6, 52, { ...small, align: 'center' }, 12);

@@ -7,7 +7,7 @@ import { linearAxis, percentTick } from './chart-scale.ts';
 import type { ForestRow } from './forest-rows.ts';
 import type { ReportCanvas } from './report-canvas.ts';
 import { formatInterval, formatPercent, NOT_AVAILABLE } from './report-format.ts';
-import { COLOR, SIZE } from './report-style.ts';
+import { COLOR, SIZE, STROKE } from './report-style.ts';
 
 const labelWidth = 112;
 const valueWidth = 118;
@@ -26,7 +26,6 @@ export function drawForestPlot(
   rows: readonly ForestRow[],
   axisLabel: string,
 ): void {
-  const { doc } = canvas;
   const height = rows.length * rowHeight + 56;
   canvas.ensureSpace(height);
   const x0 = canvas.left + labelWidth + 8;
@@ -47,26 +46,13 @@ export function drawForestPlot(
 
   for (const tick of axis.ticks) {
     const x = axis.map(tick);
-    doc.moveTo(x, top).lineTo(x, bottom).lineWidth(0.4).strokeColor('#e3e6ea').stroke();
-    doc
-      .moveTo(x, bottom)
-      .lineTo(x, bottom + 4)
-      .lineWidth(0.7)
-      .strokeColor(COLOR.muted)
-      .stroke();
+    canvas.line(x, top, x, bottom, STROKE.grid);
+    canvas.line(x, bottom, x, bottom + 4, STROKE.axis);
     const label = percentTick(tick, axis.step);
     canvas.drawText(label, x - 30, bottom + 6, 60, { ...small, align: 'center' }, 12);
   }
-  doc.moveTo(x0, bottom).lineTo(x1, bottom).lineWidth(0.7).strokeColor(COLOR.muted).stroke();
-  const zero = axis.map(0);
-  doc
-    .moveTo(zero, top - 2)
-    .lineTo(zero, bottom)
-    .lineWidth(0.9)
-    .dash(3, { space: 2 })
-    .strokeColor(COLOR.text)
-    .stroke();
-  doc.undash();
+  canvas.line(x0, bottom, x1, bottom, STROKE.axis);
+  canvas.line(axis.map(0), top - 2, axis.map(0), bottom, STROKE.zero);
 
   rows.forEach((row, i) => {
     const y = top + i * rowHeight + rowHeight / 2;

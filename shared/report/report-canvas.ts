@@ -6,7 +6,7 @@
  */
 import { displayText } from './display-text.ts';
 import { oneLine, pdfSafeText } from './pdf-safe-text.ts';
-import { COLOR, FONT, PAGE, SIZE } from './report-style.ts';
+import { COLOR, FONT, PAGE, SIZE, type LineStroke } from './report-style.ts';
 
 /** How a piece of text looks. */
 export interface TextStyle {
@@ -217,14 +217,25 @@ export class ReportCanvas {
     this.drawText(text, this.left, this.y, this.width, { font: 'bold', size });
     this.y += height + (level === 1 ? 2 : 3);
     if (level === 1) {
-      this.doc
-        .moveTo(this.left, this.y)
-        .lineTo(this.right, this.y)
-        .lineWidth(0.7)
-        .strokeColor(COLOR.rule)
-        .stroke();
+      this.line(this.left, this.y, this.right, this.y, { width: 0.7, color: COLOR.rule });
       this.y += 8;
     }
+  }
+
+  /**
+   * Strokes a straight line (a rule, a gridline, an axis, a tick), dashed 3 on 2 when asked.
+   * @param x0 - start x
+   * @param y0 - start y
+   * @param x1 - end x
+   * @param y1 - end y
+   * @param stroke - its width, colour and dash
+   * @example canvas.line(x0, y, x1, y, STROKE.grid)
+   */
+  line(x0: number, y0: number, x1: number, y1: number, stroke: LineStroke): void {
+    this.doc.moveTo(x0, y0).lineTo(x1, y1).lineWidth(stroke.width);
+    if (stroke.dashed === true) this.doc.dash(3, { space: 2 });
+    this.doc.strokeColor(stroke.color).stroke();
+    if (stroke.dashed === true) this.doc.undash();
   }
 }
 

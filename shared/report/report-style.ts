@@ -46,6 +46,20 @@ export const COLOR = {
   infoFill: '#eef3fb',
 } as const;
 
+/** How a straight line of a chart is stroked: its width in points, colour, and whether dashed. */
+export interface LineStroke {
+  readonly width: number;
+  readonly color: string;
+  readonly dashed?: boolean;
+}
+
+/** The strokes the charts share: gridlines, axes and ticks, and the dashed zero line. */
+export const STROKE = {
+  grid: { width: 0.4, color: '#e3e6ea' },
+  axis: { width: 0.7, color: COLOR.muted },
+  zero: { width: 0.9, color: COLOR.text, dashed: true },
+} as const satisfies Record<string, LineStroke>;
+
 /** Line colours of the treatments in charts, in variant order. */
 export const SERIES_COLORS = [
   '#2f5fa7',

@@ -6,7 +6,7 @@
  */
 import { linearAxis, percentTick, type LinearAxis } from './chart-scale.ts';
 import type { ForestRow } from './forest-rows.ts';
-import { COLOR, SERIES_COLORS } from './report-style.ts';
+import { COLOR, SERIES_COLORS, STROKE } from './report-style.ts';
 
 /** One line of a band chart: its points by ISO date, each with its band. */
 export interface SvgBandSeries {
@@ -105,7 +105,7 @@ export function forestPlotSvg(title: string, rows: readonly ForestRow[]): string
 
 function verticalGrid(axis: LinearAxis, top: number, bottom: number): string[] {
   return axis.ticks.flatMap((tick) => [
-    line(axis.map(tick), top - 4, axis.map(tick), bottom, '#e3e6ea'),
+    line(axis.map(tick), top - 4, axis.map(tick), bottom, STROKE.grid.color),
     text(axis.map(tick), bottom + 16, percentTick(tick, axis.step), 'middle', 10),
   ]);
 }
@@ -142,7 +142,7 @@ export function bandChartSvg(
   );
   const body: string[] = [];
   for (const tick of yAxis.ticks) {
-    body.push(line(left, yAxis.map(tick), right, yAxis.map(tick), '#e3e6ea'));
+    body.push(line(left, yAxis.map(tick), right, yAxis.map(tick), STROKE.grid.color));
     body.push(text(left - 6, yAxis.map(tick) + 4, percentTick(tick, yAxis.step), 'end', 10));
   }
   body.push(line(left, yAxis.map(0), right, yAxis.map(0), COLOR.text, ' stroke-dasharray="4 3"'));
