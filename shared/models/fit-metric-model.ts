@@ -35,8 +35,8 @@ import { normalCriticalValue } from '../stats/index.ts';
 import {
   averageTreatmentEffect,
   LOG_INVERSE_LINK,
+  LOGISTIC_INVERSE_LINK,
   linearTreatmentEffect,
-  logisticTreatmentEffect,
   type TreatmentEffect,
 } from './treatment-effect.ts';
 import { assignFolds } from './unit-folds.ts';
@@ -165,7 +165,16 @@ export function fitMetricModel(
     flags.push(...fit.flags);
     ({ coefficients, covariance } = fit);
     effects = variantColumns.map((column) =>
-      logisticTreatmentEffect(design, units, coefficients, covariance, variantColumns, column, z),
+      averageTreatmentEffect(
+        design,
+        units,
+        coefficients,
+        covariance,
+        variantColumns,
+        column,
+        z,
+        LOGISTIC_INVERSE_LINK,
+      ),
     );
   } else if (family === 'poisson') {
     const start = poissonStart(groupOfRow, metric.values, data.order, design.rows);

@@ -54,7 +54,6 @@ export {
 } from './numeric-covariates.ts';
 export {
   averageTreatmentEffect,
-  logisticTreatmentEffect,
   linearTreatmentEffect,
   LOGISTIC_INVERSE_LINK,
   LOG_INVERSE_LINK,

@@ -91,42 +91,6 @@ export function averageTreatmentEffect(
 }
 
 /**
- * Average discrete change of the logistic model with its delta-method interval (see
- * {@link averageTreatmentEffect}).
- *
- * @param design - The pattern design.
- * @param units - Units per pattern (the average's weights).
- * @param coefficients - Fitted coefficients.
- * @param covariance - Their covariance (p x p).
- * @param variantColumns - Columns of every variant indicator.
- * @param treatmentColumn - Column of the treatment's indicator.
- * @param z - Critical value z(1 - alpha / 2).
- * @returns The effect.
- * @see statsmodels LogitResults.get_margeff(at='overall', dummy=True)
- * @example logisticTreatmentEffect(design, units, beta, cov, [1], 1, 1.959963984540054).delta;
- */
-export function logisticTreatmentEffect(
-  design: GroupedDesign,
-  units: Float64Array,
-  coefficients: Float64Array,
-  covariance: Float64Array,
-  variantColumns: readonly number[],
-  treatmentColumn: number,
-  z: number,
-): TreatmentEffect {
-  return averageTreatmentEffect(
-    design,
-    units,
-    coefficients,
-    covariance,
-    variantColumns,
-    treatmentColumn,
-    z,
-    LOGISTIC_INVERSE_LINK,
-  );
-}
-
-/**
  * The linear model's predicted delta: the treatment coefficient with its Wald interval.
  *
  * @param coefficients - Fitted coefficients.
