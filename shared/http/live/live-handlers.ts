@@ -18,7 +18,7 @@ import { alertView, listAlerts, moveAlert } from '../../store/alert-records.ts';
 import { readSnapshots, readWindows } from '../../store/live-records.ts';
 import { sendJson } from '../http-json.ts';
 import { requestedExperiment } from '../results/experiment-context.ts';
-import { mediaType, readBodyText, readJsonBody } from '../results/json-body.ts';
+import { checkedBody, mediaType, readBodyText, readJsonBody } from '../results/json-body.ts';
 import { encodeCursor, pageCursor, pageLimit } from '../results/paging.ts';
 import { checkedId } from '../results/path-ids.ts';
 import type { RouteContext } from '../route.ts';
@@ -113,21 +113,14 @@ export async function getAlerts(context: RouteContext): Promise<void> {
 export function moveAlertRoute(action: AlertAction) {
   return async (context: RouteContext): Promise<void> => {
     const alertId = checkedId('alert', context.params.alert_id);
-    const parsed = alertMoveSchema.safeParse(await optionalJsonBody(context));
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new ValidationError(
-        `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`,
-        400,
-      );
-    }
+    const request = checkedBody(alertMoveSchema, await optionalJsonBody(context));
     const alert = await moveAlert(
       context.deps.db,
       context.deps.config,
       alertId,
       action,
       context.caller.tokenName,
-      parsed.data.note ?? null,
+      request.note ?? null,
     );
     context.logger.info(`alert ${action}d`, {
       alert_id: alertId,

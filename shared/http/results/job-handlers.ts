@@ -9,7 +9,6 @@ import { enqueueMessage } from '../../adapters/event-bus/outbox.ts';
 import { ValidationError } from '../../errors/errors.ts';
 import { topics } from '../../messages/topics.ts';
 import { sendJson } from '../http-json.ts';
-import type { z } from 'zod';
 import type { Queryable } from '../../adapters/database/database.ts';
 import { metricSpecs } from '../../analysis/experiment-definition.ts';
 import { analysisFeatures } from '../../stages/train.ts';
@@ -19,7 +18,7 @@ import { analysisRunRequestSchema, trainRequestSchema, type JobView } from './ap
 import { experimentState } from './experiment-state.ts';
 import { isoTime } from './iso-time.ts';
 import { findJob, insertJob, newJobId, type JobRow } from './job-records.ts';
-import { readJsonBody } from './json-body.ts';
+import { checkedBody, readJsonBody } from './json-body.ts';
 import { checkedId } from './path-ids.ts';
 import type { RouteContext } from '../route.ts';
 
@@ -33,7 +32,7 @@ import type { RouteContext } from '../route.ts';
  * @example await requestAnalysis(context)
  */
 export async function requestAnalysis(context: RouteContext): Promise<void> {
-  const body = parsedBody(analysisRunRequestSchema, await readJsonBody(context.req));
+  const body = checkedBody(analysisRunRequestSchema, await readJsonBody(context.req));
   const experimentId = await knownExperimentId(context, body.experiment_id);
   if (body.metrics !== undefined) {
     const experiment = await findExperiment(context.deps.db, experimentId);
@@ -77,7 +76,7 @@ export async function requestAnalysis(context: RouteContext): Promise<void> {
  * @example await requestTraining(context)
  */
 export async function requestTraining(context: RouteContext): Promise<void> {
-  const body = parsedBody(trainRequestSchema, await readJsonBody(context.req));
+  const body = checkedBody(trainRequestSchema, await readJsonBody(context.req));
   const experimentId = await knownExperimentId(context, body.experiment_id);
   if (body.features !== undefined && body.target === undefined) {
     throw new ValidationError('features: name the target they predict (target)', 400);
@@ -118,19 +117,6 @@ export async function getJob(context: RouteContext): Promise<void> {
   const job = await findJob(context.deps.db, jobId);
   if (job === undefined) throw new ValidationError(`unknown job ${jobId}`, 404);
   sendJson(context.res, 200, jobView(job));
-}
-
-/** A request body checked against its schema; 400 naming the first field at fault. */
-function parsedBody<T>(schema: z.ZodType<T>, raw: unknown): T {
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ValidationError(
-      `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`,
-      400,
-    );
-  }
-  return parsed.data;
 }
 
 async function knownExperimentId(context: RouteContext, experimentId: string): Promise<string> {

@@ -5,6 +5,7 @@
  * and on a plain Node server (the body still unread).
  */
 import type { IncomingMessage } from 'node:http';
+import type { z } from 'zod';
 import { ValidationError } from '../../errors/errors.ts';
 import { requestBody } from '../http-json.ts';
 
@@ -35,6 +36,27 @@ export async function readJsonBody(
   } catch {
     throw new ValidationError('the request body is not valid JSON', 400);
   }
+}
+
+/**
+ * A parsed body checked against its schema (the routes that answer 400; the experiment routes
+ * answer 422 with every issue, `parseBody` of experiment-api-schemas.ts).
+ * @param schema - the shape
+ * @param raw - the parsed JSON, still unvalidated
+ * @returns the value
+ * @throws {ValidationError} 400 naming the first field at fault (`body` for the whole)
+ * @example const request = checkedBody(webhookRequestSchema, await readJsonBody(req))
+ */
+export function checkedBody<T>(schema: z.ZodType<T>, raw: unknown): T {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ValidationError(
+      `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`,
+      400,
+    );
+  }
+  return parsed.data;
 }
 
 /**

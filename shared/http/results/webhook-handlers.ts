@@ -22,7 +22,7 @@ import { redactUrl, webhookUrlProblem } from '../../net/webhook-target.ts';
 import { sendJson } from '../http-json.ts';
 import { webhookRequestSchema, type DeliveryView, type WebhookView } from './api-schemas.ts';
 import { isoTime, isoTimeOrNull } from './iso-time.ts';
-import { readJsonBody } from './json-body.ts';
+import { checkedBody, readJsonBody } from './json-body.ts';
 import { pageLimit } from './paging.ts';
 import { checkedId } from './path-ids.ts';
 import type { RouteContext } from '../route.ts';
@@ -33,22 +33,15 @@ import type { RouteContext } from '../route.ts';
  * @example await registerWebhook(context)
  */
 export async function registerWebhook(context: RouteContext): Promise<void> {
-  const parsed = webhookRequestSchema.safeParse(await readJsonBody(context.req));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ValidationError(
-      `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`,
-      400,
-    );
-  }
-  const problem = webhookUrlProblem(parsed.data.url, {
+  const request = checkedBody(webhookRequestSchema, await readJsonBody(context.req));
+  const problem = webhookUrlProblem(request.url, {
     allowPrivate: context.deps.config.webhookAllowPrivate,
   });
   if (problem !== undefined) throw new ValidationError(`url: ${problem}`, 400);
   const created = await createWebhook(context.deps.db, {
-    url: parsed.data.url,
-    experiment_id: parsed.data.experiment_id ?? null,
-    events: [...new Set(parsed.data.events ?? webhookEvents)],
+    url: request.url,
+    experiment_id: request.experiment_id ?? null,
+    events: [...new Set(request.events ?? webhookEvents)],
   });
   context.logger.info('webhook registered', { webhook_id: created.webhook_id });
   sendJson(

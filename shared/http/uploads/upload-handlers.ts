@@ -18,7 +18,7 @@ import {
 } from '../../store/upload-tickets.ts';
 import { requestBody, sendJson } from '../http-json.ts';
 import { receiveBody } from '../receive-body.ts';
-import { readJsonBody } from '../results/json-body.ts';
+import { checkedBody, readJsonBody } from '../results/json-body.ts';
 import type { RouteContext } from '../route.ts';
 
 /** The body of `POST /v1/uploads`. */
@@ -66,19 +66,12 @@ export function directUploadObject(filename: string, id: string): string {
  * @example await createUploadUrl(context)
  */
 export async function createUploadUrl(context: RouteContext): Promise<void> {
-  const parsed = uploadRequestSchema.safeParse(await readJsonBody(context.req));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ValidationError(
-      `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`,
-      400,
-    );
-  }
+  const request = checkedBody(uploadRequestSchema, await readJsonBody(context.req));
   const { deps } = context;
-  const object = directUploadObject(parsed.data.filename, randomBytes(12).toString('hex'));
+  const object = directUploadObject(request.filename, randomBytes(12).toString('hex'));
   const ttl = deps.config.uploadUrlTtlSeconds;
   const expiresAt = new Date(Date.now() + ttl * 1000);
-  const contentType = parsed.data.content_type.toLowerCase();
+  const contentType = request.content_type.toLowerCase();
   const signed = await deps.blobs.signedUploadUrl(
     deps.config.buckets.raw,
     object,
