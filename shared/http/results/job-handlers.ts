@@ -17,7 +17,7 @@ import { findExperiment } from '../../store/experiment-records.ts';
 import { analysisRunRequestSchema, trainRequestSchema, type JobView } from './api-schemas.ts';
 import { experimentState } from './experiment-state.ts';
 import { isoTime } from './iso-time.ts';
-import { findJob, insertJob, newJobId, type JobRow } from './job-records.ts';
+import { findJob, insertJob, newJobId, type JobRow } from '../../store/job-records.ts';
 import { checkedBody, readJsonBody } from './json-body.ts';
 import { checkedId } from './path-ids.ts';
 import type { RouteContext } from '../route.ts';
