@@ -48,29 +48,22 @@ export async function updateJob(
 }
 
 /**
- * A new job id: `job_` and 24 random hexadecimal digits.
- * @returns the id
- * @example newJobId() // 'job_3f2a...'
- */
-export function newJobId(): string {
-  return `job_${randomBytes(12).toString('hex')}`;
-}
-
-/**
- * Inserts a queued job.
+ * Inserts a queued job under a new id: `job_` and 24 random hexadecimal digits.
  * @param tx - the transaction that also enqueues its message
- * @param job - id, kind and experiment
+ * @param kind - what the job does
+ * @param experimentId - the experiment it is for
  * @returns the stored job
- * @example await insertJob(tx, { job_id: newJobId(), kind: 'analysis', experiment_id: 'exp1' })
+ * @example await insertJob(tx, 'analysis', 'exp1') // { job_id: 'job_3f2a...', status: 'queued', ... }
  */
 export async function insertJob(
   tx: Queryable,
-  job: Pick<JobRow, 'job_id' | 'kind'> & { readonly experiment_id: string },
+  kind: JobRow['kind'],
+  experimentId: string,
 ): Promise<JobRow> {
   const result = await tx.query<JobRow>(
     `INSERT INTO jobs (job_id, kind, experiment_id, status) VALUES ($1, $2, $3, 'queued')
      RETURNING job_id, kind, experiment_id, status, result, error, created_at, updated_at`,
-    [job.job_id, job.kind, job.experiment_id],
+    [`job_${randomBytes(12).toString('hex')}`, kind, experimentId],
   );
   return result.rows[0] as JobRow;
 }

@@ -17,7 +17,7 @@ import { findExperiment } from '../../store/experiment-records.ts';
 import { analysisRunRequestSchema, trainRequestSchema, type JobView } from './api-schemas.ts';
 import { experimentState } from './experiment-state.ts';
 import { isoTime } from './iso-time.ts';
-import { findJob, insertJob, newJobId, type JobRow } from '../../store/job-records.ts';
+import { findJob, insertJob, type JobRow } from '../../store/job-records.ts';
 import { checkedBody, readJsonBody } from './json-body.ts';
 import { checkedId } from './path-ids.ts';
 import type { RouteContext } from '../route.ts';
@@ -48,11 +48,7 @@ export async function requestAnalysis(context: RouteContext): Promise<void> {
     }
   }
   const job = await context.deps.db.transaction(async (tx) => {
-    const inserted = await insertJob(tx, {
-      job_id: newJobId(),
-      kind: 'analysis',
-      experiment_id: experimentId,
-    });
+    const inserted = await insertJob(tx, 'analysis', experimentId);
     await enqueueMessage(tx, topics.rerun, {
       version: 1,
       experiment_id: experimentId,
@@ -90,11 +86,7 @@ export async function requestTraining(context: RouteContext): Promise<void> {
     if (body.target !== undefined) {
       await checkTrainingRequest(tx, analysisId, body.target, body.features ?? []);
     }
-    const inserted = await insertJob(tx, {
-      job_id: newJobId(),
-      kind: 'training',
-      experiment_id: experimentId,
-    });
+    const inserted = await insertJob(tx, 'training', experimentId);
     await enqueueMessage(tx, topics.analysisCompleted, {
       version: 1,
       experiment_id: experimentId,
