@@ -85,19 +85,8 @@ locals {
     monitor      = ["abtest.webhook.delivery", "abtest.posterior.snapshot", "abtest.progress"]
   }
 
-  # What any outbox flush may publish (see the header).
-  outbox_topics = [
-    "abtest.batch.received",
-    "abtest.batch.validated",
-    "abtest.analysis.completed",
-    "abtest.model.trained",
-    "abtest.report.ready",
-    "abtest.rerun",
-    "abtest.webhook.delivery",
-    "abtest.monitor.tick",
-    "abtest.posterior.snapshot",
-    "abtest.progress",
-  ]
+  # What any outbox flush may publish (see the header): any topic of pubsub.tf but the dead letters.
+  outbox_topics = local.chain_topics
 
   source_archive = {
     bucket = google_storage_bucket.sources.name
