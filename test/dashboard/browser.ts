@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 /** Where CI installs Chromium (`apt-get install chromium`). */
 export const chromiumPath = '/usr/bin/chromium';
@@ -98,4 +99,25 @@ export async function openDashboard(
 export async function enterToken(page: Page, token: string): Promise<void> {
   await page.getByLabel('API token').fill(token);
   await page.getByRole('button', { name: 'Use token' }).click();
+}
+
+/**
+ * Ends a suite: no page it opened may have had a script error, a Content-Security-Policy
+ * violation or a dialog; then the browser and the server are closed (either may be missing when
+ * the suite's set-up failed).
+ * @param opened - the pages the suite opened
+ * @param browser - the browser
+ * @param server - the dashboard server
+ */
+export async function closeDashboards(
+  opened: readonly OpenedDashboard[],
+  browser: Browser | undefined,
+  server: { close(): Promise<void> } | undefined,
+): Promise<void> {
+  for (const { errors, dialogs } of opened) {
+    expect(errors).toEqual([]);
+    expect(dialogs).toEqual([]);
+  }
+  await browser?.close();
+  await server?.close();
 }

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { definitionMessages } from '../../shared/analysis/definition-messages.ts';
 import {
   browserSuite,
+  closeDashboards,
   hasChromium,
   launchChromium,
   openDashboard,
@@ -48,12 +49,7 @@ describe.skipIf(!hasChromium)(browserSuite('running experiments from the dashboa
   });
 
   afterAll(async () => {
-    for (const { errors, dialogs } of opened) {
-      expect(errors).toEqual([]);
-      expect(dialogs).toEqual([]);
-    }
-    await browser?.close();
-    await server?.close();
+    await closeDashboards(opened, browser, server);
     if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
   });
 

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tickMonitor } from '../../shared/stages/monitor-tick.ts';
 import {
   browserSuite,
+  closeDashboards,
   hasChromium,
   launchChromium,
   openDashboard,
@@ -24,6 +25,12 @@ const screenshots = path.resolve('test-artifacts/dashboard');
 let server: DashboardServer;
 let browser: Browser;
 const opened: OpenedDashboard[] = [];
+
+async function open(): Promise<OpenedDashboard> {
+  const dashboard = await openDashboard(browser, server.base, dashboardToken);
+  opened.push(dashboard);
+  return dashboard;
+}
 
 /** Users exposed control : treatment as given, every fourth buying. */
 function events(prefix: string, control: number, treatment: number): string {
@@ -69,18 +76,11 @@ describe.skipIf(!hasChromium)(browserSuite('the live dashboard in Chromium'), ()
   }, 120_000);
 
   afterAll(async () => {
-    for (const { errors, dialogs } of opened) {
-      expect(errors).toEqual([]);
-      expect(dialogs).toEqual([]);
-    }
-    await browser?.close();
-    await server?.close();
+    await closeDashboards(opened, browser, server);
   });
 
   it('updates an open experiment page by itself when a batch arrives and the monitor ticks', async () => {
-    const dashboard = await openDashboard(browser, server.base, dashboardToken);
-    opened.push(dashboard);
-    const { page } = dashboard;
+    const { page } = await open();
     await page.goto(`${server.base}/#/experiments/${experimentId}`);
     const users = page.locator('dd[data-field="users"]');
     await users.waitFor();
@@ -113,9 +113,7 @@ describe.skipIf(!hasChromium)(browserSuite('the live dashboard in Chromium'), ()
   }, 180_000);
 
   it('acknowledges and resolves an alert on the alerts page', async () => {
-    const dashboard = await openDashboard(browser, server.base, dashboardToken);
-    opened.push(dashboard);
-    const { page } = dashboard;
+    const { page } = await open();
     await page.goto(`${server.base}/#/alerts`);
     const card = page.locator('.alert-card').first();
     await card.waitFor();
@@ -144,9 +142,7 @@ describe.skipIf(!hasChromium)(browserSuite('the live dashboard in Chromium'), ()
       ['alerts', '#/alerts?status=', '.alert-card'],
     ] as const;
     for (const width of [390, 1280]) {
-      const dashboard = await openDashboard(browser, server.base, dashboardToken);
-      opened.push(dashboard);
-      const { page } = dashboard;
+      const { page, context } = await open();
       await page.setViewportSize({ width, height: 900 });
       for (const [name, hash, ready] of pages) {
         await page.goto(`${server.base}/${hash}`);
@@ -163,7 +159,7 @@ describe.skipIf(!hasChromium)(browserSuite('the live dashboard in Chromium'), ()
           fullPage: true,
         });
       }
-      await dashboard.context.close();
+      await context.close();
     }
   }, 120_000);
 });

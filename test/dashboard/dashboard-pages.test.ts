@@ -12,6 +12,7 @@ import { runFiles } from '../../shared/local/run-files.ts';
 import type { ExperimentResult } from '../../shared/result/result-document.ts';
 import {
   browserSuite,
+  closeDashboards,
   enterToken,
   hasChromium,
   launchChromium,
@@ -56,12 +57,7 @@ describe.skipIf(!hasChromium)(browserSuite('the dashboard in Chromium'), () => {
   });
 
   afterAll(async () => {
-    for (const { errors, dialogs } of opened) {
-      expect(errors).toEqual([]);
-      expect(dialogs).toEqual([]);
-    }
-    await browser?.close();
-    await server?.close();
+    await closeDashboards(opened, browser, server);
   });
 
   it('asks for the token, explains a refused one (401), then lists the experiments', async () => {

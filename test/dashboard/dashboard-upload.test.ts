@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExperimentResult } from '../../shared/result/result-document.ts';
 import {
   browserSuite,
+  closeDashboards,
   hasChromium,
   launchChromium,
   openDashboard,
@@ -86,12 +87,7 @@ describe.skipIf(!hasChromium)(browserSuite('uploading through the dashboard in C
   });
 
   afterAll(async () => {
-    for (const { errors, dialogs } of opened) {
-      expect(errors).toEqual([]);
-      expect(dialogs).toEqual([]);
-    }
-    await browser?.close();
-    await server?.close();
+    await closeDashboards(opened, browser, server);
     if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
   });
 
