@@ -6,11 +6,10 @@
  * so the status check accepts queued, running or completed, and what the chain did with the
  * job (its analysis run) is checked instead.
  */
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runFiles } from '../../shared/local/run-files.ts';
+import type { ExperimentResult } from '../../shared/result/result-document.ts';
 import {
-  openResultsServer,
+  openSampleResultsServer,
   testReadToken,
   type ResultsServer,
 } from '../shared/http/results-server.ts';
@@ -49,11 +48,9 @@ const outbox = async (jobId: string) =>
   );
 
 beforeAll(async () => {
-  server = await openResultsServer({}, { chain: true });
-  const { document } = await runFiles(server.stack.deps, [
-    { path: path.resolve('datasets/events-sample.csv') },
-  ]);
-  analysisId = document.experiments[0]?.analysis_id ?? '';
+  let sample: ExperimentResult;
+  ({ server, sample } = await openSampleResultsServer());
+  analysisId = sample.analysis_id;
   await server.stack.deps.db.query(`INSERT INTO experiments (experiment_id) VALUES ('no-data')`);
 });
 

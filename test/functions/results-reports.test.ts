@@ -5,12 +5,11 @@
  * follows `?format=`, a store with signed URLs answers a 302, and nothing outside the
  * experiment's report prefix is ever served.
  */
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BlobStore } from '../../shared/adapters/blob-store/blob-store.ts';
-import { runFiles } from '../../shared/local/run-files.ts';
+import type { ExperimentResult } from '../../shared/result/result-document.ts';
 import {
-  openResultsServer,
+  openSampleResultsServer,
   testReadToken,
   testToken,
   type ResultsServer,
@@ -31,11 +30,9 @@ async function pointReportAt(pdfKey: string, csvKey: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  server = await openResultsServer({}, { chain: true });
-  const { document } = await runFiles(server.stack.deps, [
-    { path: path.resolve('datasets/events-sample.csv') },
-  ]);
-  analysisId = document.experiments[0]?.analysis_id ?? '';
+  let sample: ExperimentResult;
+  ({ server, sample } = await openSampleResultsServer());
+  analysisId = sample.analysis_id;
   const { blobs, config } = server.stack.deps;
   await blobs.write(config.buckets.artifacts, `reports/${experimentId}/${analysisId}.pdf`, pdf);
   await blobs.write(config.buckets.artifacts, `reports/${experimentId}/${analysisId}.csv`, csv);

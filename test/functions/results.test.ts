@@ -4,13 +4,11 @@
  * paging, detail, summary, history, analytics, predictions) and the errors. Every answer is
  * checked against the OpenAPI document.
  */
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resultsRoutes } from '../../shared/http/results/results-routes.ts';
-import { runFiles } from '../../shared/local/run-files.ts';
 import type { ExperimentResult } from '../../shared/result/result-document.ts';
 import {
-  openResultsServer,
+  openSampleResultsServer,
   testReadToken,
   type ResultsServer,
 } from '../shared/http/results-server.ts';
@@ -20,12 +18,7 @@ let server: ResultsServer;
 let summary: ExperimentResult;
 
 beforeAll(async () => {
-  server = await openResultsServer({}, { chain: true });
-  const { document, problems } = await runFiles(server.stack.deps, [
-    { path: path.resolve('datasets/events-sample.csv') },
-  ]);
-  expect(problems).toEqual([]);
-  summary = document.experiments[0] as ExperimentResult;
+  ({ server, sample: summary } = await openSampleResultsServer());
   expect(summary.experiment_id).toBe(experimentId);
 });
 

@@ -4,8 +4,11 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import path from 'node:path';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import '../../../functions/results/index.ts';
+import { runFiles } from '../../../shared/local/run-files.ts';
+import type { ExperimentResult } from '../../../shared/result/result-document.ts';
 import { useStageDeps } from '../../../shared/runtime/function-runtime.ts';
 import type { StageDeps } from '../../../shared/stages/stage-deps.ts';
 import { openLocalStack, type LocalStack } from '../../support/local-stack.ts';
@@ -61,4 +64,26 @@ export async function openResultsServer(
       await stack.close();
     },
   };
+}
+
+/**
+ * Opens a results server whose chain has analysed datasets/events-sample.csv (experiment
+ * `checkout-redesign`).
+ * @returns the server and the sample's experiment result
+ * @throws {Error} when the sample does not run cleanly to one experiment
+ */
+export async function openSampleResultsServer(): Promise<{
+  readonly server: ResultsServer;
+  readonly sample: ExperimentResult;
+}> {
+  const server = await openResultsServer({}, { chain: true });
+  const { document, problems } = await runFiles(server.stack.deps, [
+    { path: path.resolve('datasets/events-sample.csv') },
+  ]);
+  const sample = document.experiments[0];
+  if (problems.length > 0 || sample === undefined) {
+    await server.close();
+    throw new Error(`the sample did not run cleanly: ${JSON.stringify(problems)}`);
+  }
+  return { server, sample };
 }
