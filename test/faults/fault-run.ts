@@ -11,7 +11,7 @@ import { emptyTruth, generateEvents } from '../../shared/generate/generate-event
 import { writeGeneratedFile } from '../../shared/generate/write-generated-file.ts';
 import type { ExperimentResult, ResultDocument } from '../../shared/result/result-document.ts';
 import { runAbtest } from '../support/abtest-cli.ts';
-import { client, eventually } from '../serve/serve-process.ts';
+import { finalSummary } from '../serve/serve-process.ts';
 import { withoutLookHistory } from '../support/without-look-history.ts';
 
 /** The bearer token of the fault tests' servers. */
@@ -102,30 +102,11 @@ export async function uploadPart(url: string, file: string) {
 }
 
 /**
- * Waits for the analysis of `batches` batches, its models and its report.
+ * Waits for the analysis of `batches` batches of the fault experiment, its models and its report.
  * @param url - the server
  * @param batches - how many batches the final analysis reads
  * @returns the served summary
  */
-export async function finalSummary(url: string, batches: number): Promise<ExperimentResult> {
-  const api = client(url, faultToken);
-  return eventually(
-    `the analysis of ${batches} batches, its models and its report`,
-    async () => {
-      const history = await api<{ items: { input_batches: number; is_latest: boolean }[] }>(
-        `/v1/experiments/${faultExperiment}/analyses`,
-      );
-      if (
-        history.status !== 200 ||
-        history.body.items.find((item) => item.is_latest)?.input_batches !== batches
-      ) {
-        return undefined;
-      }
-      const summary = await api<ExperimentResult>(`/v1/experiments/${faultExperiment}/summary`);
-      return summary.body.report !== null && summary.body.models.length === 2
-        ? summary.body
-        : undefined;
-    },
-    240_000,
-  );
+export function faultSummary(url: string, batches: number): Promise<ExperimentResult> {
+  return finalSummary(url, faultToken, faultExperiment, batches, 240_000);
 }

@@ -17,7 +17,7 @@ import {
   eventParts,
   faultExperiment,
   faultToken,
-  finalSummary,
+  faultSummary,
   uploadPart,
 } from './fault-run.ts';
 
@@ -85,7 +85,7 @@ describe.skipIf(skipReason !== undefined)(
       const third = await uploadPart(serve.url, parts[2] ?? '');
       expect(third.status).toBe(202);
 
-      const summary = await finalSummary(serve.url, 3);
+      const summary = await faultSummary(serve.url, 3);
       expect(comparable(summary)).toEqual(comparable(await cleanSummary(parts)));
       // Nothing twice: three batches, each validated once into the one experiment.
       const experiment = await api<{ batch_count: number }>(`/v1/experiments/${faultExperiment}`);

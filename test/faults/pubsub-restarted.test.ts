@@ -16,7 +16,7 @@ import {
   comparable,
   eventParts,
   faultToken,
-  finalSummary,
+  faultSummary,
   uploadPart,
 } from './fault-run.ts';
 
@@ -60,7 +60,7 @@ describe.skipIf(skipReason !== undefined)(
       expect(serve.log()).toMatch(/\(bus: pubsub\)/);
       const first = await uploadPart(serve.url, parts[0] ?? '');
       expect(first.status).toBe(202);
-      await finalSummary(serve.url, 1);
+      await faultSummary(serve.url, 1);
 
       await emulator.stop();
       for (const part of parts.slice(1)) {
@@ -69,7 +69,7 @@ describe.skipIf(skipReason !== undefined)(
       }
       await emulator.start();
 
-      const summary = await finalSummary(serve.url, 3);
+      const summary = await faultSummary(serve.url, 3);
       expect(comparable(summary)).toEqual(comparable(await cleanSummary(parts)));
       expect(serve.log()).toMatch(/creating them again/);
       expect(serve.child.exitCode).toBeNull();

@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { expect } from 'vitest';
+import type { ExperimentResult } from '../../shared/result/result-document.ts';
 import { checkResponse, type CheckedResponse } from '../shared/http/openapi-contract.ts';
 
 const bin = path.resolve('bin/abtest.js');
@@ -102,4 +103,42 @@ export async function eventually<T>(
     expect(Date.now(), `timed out waiting for ${what}`).toBeLessThan(deadline);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
+}
+
+/**
+ * Waits for the analysis of `batches` batches of an experiment, its two models and its report.
+ * @param url - the server
+ * @param token - a token that may read
+ * @param experimentId - the experiment
+ * @param batches - how many batches the final analysis reads
+ * @param timeoutMs - how long at most
+ * @returns the served summary
+ */
+export async function finalSummary(
+  url: string,
+  token: string,
+  experimentId: string,
+  batches: number,
+  timeoutMs?: number,
+): Promise<ExperimentResult> {
+  const api = client(url, token);
+  return eventually(
+    `the analysis of ${batches} batches, its models and its report`,
+    async () => {
+      const history = await api<{ items: { input_batches: number; is_latest: boolean }[] }>(
+        `/v1/experiments/${experimentId}/analyses`,
+      );
+      if (
+        history.status !== 200 ||
+        history.body.items.find((item) => item.is_latest)?.input_batches !== batches
+      ) {
+        return undefined;
+      }
+      const summary = await api<ExperimentResult>(`/v1/experiments/${experimentId}/summary`);
+      return summary.body.report !== null && summary.body.models.length === 2
+        ? summary.body
+        : undefined;
+    },
+    timeoutMs,
+  );
 }

@@ -17,7 +17,13 @@ import { writeGeneratedFile } from '../../shared/generate/write-generated-file.t
 import type { ExperimentResult } from '../../shared/result/result-document.ts';
 import { verifyWebhookSignature } from '../../shared/webhooks/webhook-signature.ts';
 import { startReceiver } from '../support/webhook-receiver.ts';
-import { client, eventually, startServe, type ServeProcess } from './serve-process.ts';
+import {
+  client,
+  eventually,
+  finalSummary,
+  startServe,
+  type ServeProcess,
+} from './serve-process.ts';
 import { withoutLookHistory } from '../support/without-look-history.ts';
 
 const token = 'serve-test-token-0123456789abcdef';
@@ -71,25 +77,6 @@ async function uploadParts(url: string): Promise<string[]> {
   return ids;
 }
 
-/** Waits for the analysis of every batch, its models and its report; returns the summary. */
-async function finalSummary(url: string, batches: number): Promise<ExperimentResult> {
-  const api = client(url, token);
-  return eventually('the final analysis, models and report', async () => {
-    const history = await api<{ items: { input_batches: number; is_latest: boolean }[] }>(
-      `/v1/experiments/${experimentId}/analyses`,
-    );
-    if (
-      history.status !== 200 ||
-      history.body.items.find((item) => item.is_latest)?.input_batches !== batches
-    )
-      return undefined;
-    const summary = await api<ExperimentResult>(`/v1/experiments/${experimentId}/summary`);
-    return summary.body.report !== null && summary.body.models.length === 2
-      ? summary.body
-      : undefined;
-  });
-}
-
 /** Removes the push subscriptions `abtest serve --bus pubsub` made on the emulator. */
 async function deletePushSubscriptions(): Promise<void> {
   const { PubSub } = await import('@google-cloud/pubsub');
@@ -139,7 +126,7 @@ describe('abtest serve', () => {
       return status.body.status === 'validated' ? status.body : undefined;
     });
     expect(batch.accepted).toBeGreaterThan(1000);
-    clean = await finalSummary(server.url, 3);
+    clean = await finalSummary(server.url, token, experimentId, 3);
     expect(clean.data.users).toBeGreaterThan(1400);
 
     const pdf = await api(`/v1/experiments/${experimentId}/report?format=pdf`);
@@ -201,7 +188,7 @@ describe('abtest serve', () => {
     });
     await first.stop('SIGKILL');
     const second = await serve('killed');
-    const summary = await finalSummary(second.url, 3);
+    const summary = await finalSummary(second.url, token, experimentId, 3);
     expect(comparable(summary)).toEqual(comparable(clean));
     for (const id of batchIds) {
       const status = await client(second.url, token)<{ status: string }>(`/v1/batches/${id}`);
@@ -213,7 +200,7 @@ describe('abtest serve', () => {
   it('gives the same results when every message is delivered three times, shuffled', async () => {
     const server = await serve('redelivered', { ABTEST_BUS_REDELIVER: '3' });
     await uploadParts(server.url);
-    const summary = await finalSummary(server.url, 3);
+    const summary = await finalSummary(server.url, token, experimentId, 3);
     expect(comparable(summary)).toEqual(comparable(clean));
     await server.stop('SIGTERM');
   });
@@ -229,7 +216,7 @@ describe('abtest serve', () => {
       try {
         expect(server.log()).toMatch(/\(bus: pubsub\)/);
         await uploadParts(server.url);
-        const summary = await finalSummary(server.url, 3);
+        const summary = await finalSummary(server.url, token, experimentId, 3);
         expect(comparable(summary)).toEqual(comparable(clean));
         expect(await server.stop('SIGTERM')).toBe(0);
       } finally {
