@@ -13,8 +13,7 @@ import '../../functions/analyze/index.ts';
 import '../../functions/train/index.ts';
 import '../../functions/report/index.ts';
 import { useStageDeps } from '../../shared/runtime/function-runtime.ts';
-import { ingestUpload } from '../../shared/stages/ingest.ts';
-import { hashFile } from '../../shared/events/hash-file.ts';
+import { ingestCsvFile } from '../support/ingest-csv-file.ts';
 import { emptyTruth, generateEvents } from '../../shared/generate/generate-events.ts';
 import { writeGeneratedFile } from '../../shared/generate/write-generated-file.ts';
 import { openLocalStack, type LocalStack } from '../support/local-stack.ts';
@@ -58,14 +57,7 @@ beforeAll(async () => {
   const file = path.join(stack.dataDir, 'events.csv');
   const options = { users: 1500, seed: 11 };
   await writeGeneratedFile(file, 'csv', generateEvents(options, emptyTruth(options)));
-  const { sha256, bytes } = await hashFile(file);
-  await ingestUpload(stack.deps, {
-    content: file,
-    source: 'events.csv',
-    format: 'csv',
-    contentHash: sha256,
-    byteSize: bytes,
-  });
+  await ingestCsvFile(stack.deps, file);
 });
 
 afterAll(async () => {

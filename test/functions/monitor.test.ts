@@ -7,7 +7,6 @@
 import path from 'node:path';
 import pl from 'nodejs-polars';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashFile } from '../../shared/events/hash-file.ts';
 import {
   emptyTruth,
   generateEvents,
@@ -16,7 +15,7 @@ import {
 import { writeGeneratedFile } from '../../shared/generate/write-generated-file.ts';
 import { randomSource } from '../../shared/random/random-source.ts';
 import type { ExperimentResult } from '../../shared/result/result-document.ts';
-import { ingestUpload } from '../../shared/stages/ingest.ts';
+import { ingestCsvFile } from '../support/ingest-csv-file.ts';
 import { monitorBatch } from '../../shared/stages/monitor.ts';
 import { snapshotCsvKey, tickMonitor } from '../../shared/stages/monitor-tick.ts';
 import { readSnapshots, readWindows } from '../../shared/store/live-records.ts';
@@ -29,14 +28,7 @@ const batchCount = 4;
 async function upload(rows: readonly GeneratedRow[], name: string): Promise<void> {
   const file = path.join(stack.dataDir, name);
   await writeGeneratedFile(file, 'csv', rows);
-  const { sha256, bytes } = await hashFile(file);
-  await ingestUpload(stack.deps, {
-    content: file,
-    source: name,
-    format: 'csv',
-    contentHash: sha256,
-    byteSize: bytes,
-  });
+  await ingestCsvFile(stack.deps, file);
 }
 
 beforeAll(async () => {

@@ -9,10 +9,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashFile } from '../../shared/events/hash-file.ts';
 import { emptyTruth, generateEvents } from '../../shared/generate/generate-events.ts';
 import { writeGeneratedFile } from '../../shared/generate/write-generated-file.ts';
-import { ingestUpload } from '../../shared/stages/ingest.ts';
+import { ingestCsvFile } from '../support/ingest-csv-file.ts';
 import { createWebhook, deleteWebhook } from '../../shared/webhooks/webhook-records.ts';
 import { openLocalStack, type LocalStack } from '../support/local-stack.ts';
 import { startReceiver, type WebhookReceiver } from '../support/webhook-receiver.ts';
@@ -40,14 +39,7 @@ async function upload(experimentId: string, seed: number): Promise<void> {
   const file = path.join(dir, `${experimentId}.csv`);
   const options = { users: 400, seed, experimentId };
   await writeGeneratedFile(file, 'csv', generateEvents(options, emptyTruth(options)));
-  const { sha256, bytes } = await hashFile(file);
-  await ingestUpload(stack.deps, {
-    content: file,
-    source: path.basename(file),
-    format: 'csv',
-    contentHash: sha256,
-    byteSize: bytes,
-  });
+  await ingestCsvFile(stack.deps, file);
 }
 
 describe('a receiver that never answers', () => {

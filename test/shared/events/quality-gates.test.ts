@@ -11,12 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAdapters, type Adapters } from '../../../shared/adapters/open-adapters.ts';
 import { checkDefinition } from '../../../shared/analysis/experiment-definition.ts';
 import { loadConfig } from '../../../shared/config/load-config.ts';
-import { hashFile } from '../../../shared/events/hash-file.ts';
 import { rangeText } from '../../../shared/events/quality-gates.ts';
 import { createLogger } from '../../../shared/logging/logger.ts';
 import { findBatch } from '../../../shared/store/batch-records.ts';
 import { insertExperiment } from '../../../shared/store/experiment-records.ts';
-import { ingestUpload } from '../../../shared/stages/ingest.ts';
+import { ingestCsvFile } from '../../support/ingest-csv-file.ts';
 import type { StageDeps } from '../../../shared/stages/stage-deps.ts';
 import { validateBatch } from '../../../shared/stages/validate.ts';
 
@@ -57,14 +56,7 @@ const row = (i: number, experiment: string, value: string, price: string) =>
 async function validated(name: string, rows: readonly string[]) {
   const file = path.join(dataDir, name);
   await writeFile(file, [header, ...rows, ''].join('\n'));
-  const { sha256, bytes } = await hashFile(file);
-  const { batch } = await ingestUpload(deps, {
-    content: file,
-    source: name,
-    format: 'csv',
-    contentHash: sha256,
-    byteSize: bytes,
-  });
+  const { batch } = await ingestCsvFile(deps, file);
   await validateBatch(deps, batch.batch_id);
   const outcome = await findBatch(deps.db, batch.batch_id);
   if (outcome === undefined) throw new Error('no batch');

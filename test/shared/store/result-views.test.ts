@@ -6,11 +6,10 @@
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashFile } from '../../../shared/events/hash-file.ts';
 import { emptyTruth, generateEvents } from '../../../shared/generate/generate-events.ts';
 import { writeGeneratedFile } from '../../../shared/generate/write-generated-file.ts';
 import type { ExperimentResult, ModelResult } from '../../../shared/result/result-document.ts';
-import { ingestUpload } from '../../../shared/stages/ingest.ts';
+import { ingestCsvFile } from '../../support/ingest-csv-file.ts';
 import { openLocalStack, type LocalStack } from '../../support/local-stack.ts';
 import { scratchPostgres, type ScratchDatabase } from '../../support/scratch-postgres.ts';
 
@@ -35,14 +34,7 @@ describe.each(servers.filter(([, present]) => present))('result views on %s', (s
     const file = path.join(stack.dataDir, 'events.csv');
     const options = { users: 900, seed: 5, variants: ['control', 'a', 'b'], mess: false };
     await writeGeneratedFile(file, 'csv', generateEvents(options, emptyTruth(options)));
-    const { sha256, bytes } = await hashFile(file);
-    await ingestUpload(stack.deps, {
-      content: file,
-      source: 'events.csv',
-      format: 'csv',
-      contentHash: sha256,
-      byteSize: bytes,
-    });
+    await ingestCsvFile(stack.deps, file);
     await stack.deps.bus.idle();
   }, 120_000);
 

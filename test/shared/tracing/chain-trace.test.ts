@@ -15,12 +15,11 @@ import { pubSubBus } from '../../../shared/adapters/event-bus/pubsub-bus.ts';
 import { localBlobStore } from '../../../shared/adapters/blob-store/local-blob-store.ts';
 import { startTracing, type Tracing } from '../../../shared/adapters/tracing/tracing-setup.ts';
 import { loadConfig } from '../../../shared/config/load-config.ts';
-import { hashFile } from '../../../shared/events/hash-file.ts';
 import { emptyTruth, generateEvents } from '../../../shared/generate/generate-events.ts';
 import { writeGeneratedFile } from '../../../shared/generate/write-generated-file.ts';
 import { silentLogger } from '../../../shared/logging/logger.ts';
 import { topics } from '../../../shared/messages/topics.ts';
-import { ingestUpload } from '../../../shared/stages/ingest.ts';
+import { ingestCsvFile } from '../../support/ingest-csv-file.ts';
 import { handleMessage } from '../../../shared/stages/message-handler.ts';
 import { inSpan } from '../../../shared/tracing/trace-context.ts';
 import { pgliteSchemas } from '../../support/isolated-databases.ts';
@@ -57,14 +56,7 @@ describe('one trace per upload through the in-process bus', () => {
     const file = path.join(stack.dataDir, name);
     const options = { users: 300, seed, experimentId, mess: false };
     await writeGeneratedFile(file, 'csv', generateEvents(options, emptyTruth(options)));
-    const { sha256, bytes } = await hashFile(file);
-    return ingestUpload(stack.deps, {
-      content: file,
-      source: name,
-      format: 'csv',
-      contentHash: sha256,
-      byteSize: bytes,
-    });
+    return ingestCsvFile(stack.deps, file);
   }
 
   it('links ingest, validate, analyze, train and report of one upload in one trace', async () => {

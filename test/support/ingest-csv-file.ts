@@ -1,0 +1,25 @@
+/**
+ * Ingests a CSV file of the local data folder as an upload, the way `abtest run` and the
+ * storage trigger hand one to the ingest stage: by path, with its SHA-256 and size.
+ */
+import path from 'node:path';
+import { hashFile } from '../../shared/events/hash-file.ts';
+import { ingestUpload, type IngestOutcome } from '../../shared/stages/ingest.ts';
+import type { StageDeps } from '../../shared/stages/stage-deps.ts';
+
+/**
+ * Ingests a CSV file.
+ * @param deps - the stack's ports
+ * @param file - the file's path (its name is the upload's source)
+ * @returns the ingest stage's outcome
+ */
+export async function ingestCsvFile(deps: StageDeps, file: string): Promise<IngestOutcome> {
+  const { sha256, bytes } = await hashFile(file);
+  return ingestUpload(deps, {
+    content: file,
+    source: path.basename(file),
+    format: 'csv',
+    contentHash: sha256,
+    byteSize: bytes,
+  });
+}
