@@ -1,4 +1,6 @@
 /** Deterministic synthetic unit tables for the model tests. */
+import { covariateDesign, groupOutcome, poissonStart } from '../../../shared/models/index.ts';
+import { prepareModelData } from '../../../shared/models/model-data.ts';
 import type { UnitTable } from '../../../shared/models/unit-table.ts';
 import { unitTableFromRecords } from '../../../shared/models/unit-table-from-records.ts';
 import { randomSource } from '../../../shared/random/random-source.ts';
@@ -99,4 +101,30 @@ export function countRecords(n: number, seed: number, treatmentEffect = 0.15): C
       y: k,
     };
   });
+}
+
+/**
+ * Count records as the Poisson fits take them: the unit table (device a factor, recency numeric),
+ * its model data and covariate design, the grouped outcome and statsmodels' starting sums.
+ * @param records - the records
+ * @returns the prepared pieces
+ */
+export function preparedCounts(records: readonly CountRecord[]) {
+  const table = unitTableFromRecords(records, {
+    variant: 'variant',
+    unitId: 'id',
+    attributes: ['device'],
+    metrics: [{ name: 'y', type: 'continuous' }],
+  });
+  const data = prepareModelData(table, { control: 'control', minLevelUnits: 0 });
+  const numeric = [{ name: 'recency', values: Float64Array.from(records, (r) => r.recency) }];
+  const covariates = covariateDesign(data, numeric);
+  const values = table.metrics[0].values;
+  return {
+    table,
+    data,
+    covariates,
+    outcome: groupOutcome(covariates, values, data.order),
+    start: poissonStart(covariates.groupOfRow, values, data.order, covariates.design.rows),
+  };
 }

@@ -12,7 +12,6 @@ import {
   covariateDesign,
   fitPoissonRegression,
   groupedDesign,
-  groupOutcome,
   LOG_INVERSE_LINK,
   LOGISTIC_INVERSE_LINK,
   poissonStart,
@@ -20,30 +19,10 @@ import {
 } from '../../../shared/models/index.ts';
 import { prepareModelData } from '../../../shared/models/model-data.ts';
 import { unitTableFromRecords } from '../../../shared/models/unit-table-from-records.ts';
-import { countRecords, type CountRecord } from './fixtures.ts';
-
-function prepared(records: readonly CountRecord[]) {
-  const table = unitTableFromRecords(records, {
-    variant: 'variant',
-    unitId: 'id',
-    attributes: ['device'],
-    metrics: [{ name: 'y', type: 'continuous' }],
-  });
-  const data = prepareModelData(table, { control: 'control', minLevelUnits: 0 });
-  const numeric = [{ name: 'recency', values: Float64Array.from(records, (r) => r.recency) }];
-  const covariates = covariateDesign(data, numeric);
-  const values = table.metrics[0].values;
-  return {
-    table,
-    data,
-    covariates,
-    outcome: groupOutcome(covariates, values, data.order),
-    start: poissonStart(covariates.groupOfRow, values, data.order, covariates.design.rows),
-  };
-}
+import { countRecords, preparedCounts } from './fixtures.ts';
 
 const records = countRecords(1200, 7);
-const { covariates, outcome, start } = prepared(records);
+const { covariates, outcome, start } = preparedCounts(records);
 
 describe('the covariate design', () => {
   it('has the intercept, one-hot columns, then the numeric column', () => {
@@ -63,7 +42,7 @@ describe('the covariate design', () => {
 
   it('does not depend on the order of the rows', () => {
     const shuffled = [...records].reverse();
-    const again = prepared(shuffled);
+    const again = preparedCounts(shuffled);
     expect(again.covariates.design).toEqual(covariates.design);
     expect(again.outcome).toEqual(outcome);
     expect(again.start).toEqual(start);
@@ -156,7 +135,9 @@ describe('fitPoissonRegression', () => {
     expect(fitPoissonRegression(covariates.design, none, start)).toBe('no_units');
     // Every tablet user has 0: the tablet coefficient runs off to minus infinity, while the
     // deviance changes ever less (statsmodels would stop there with a coefficient near -25).
-    const noTablet = prepared(records.map((r) => (r.device === 'tablet' ? { ...r, y: 0 } : r)));
+    const noTablet = preparedCounts(
+      records.map((r) => (r.device === 'tablet' ? { ...r, y: 0 } : r)),
+    );
     expect(fitPoissonRegression(noTablet.covariates.design, noTablet.outcome, noTablet.start)).toBe(
       'divergent',
     );

@@ -9,33 +9,16 @@
 import { describe, expect, it } from 'vitest';
 import {
   averageTreatmentEffect,
-  covariateDesign,
   fitPoissonRegression,
-  groupOutcome,
   LOG_INVERSE_LINK,
-  poissonStart,
   type PoissonFit,
 } from '../../../shared/models/index.ts';
-import { prepareModelData } from '../../../shared/models/model-data.ts';
-import { unitTableFromRecords } from '../../../shared/models/unit-table-from-records.ts';
 import { normalSf } from '../../../shared/stats/index.ts';
-import { countRecords } from './fixtures.ts';
+import { countRecords, preparedCounts } from './fixtures.ts';
 import { statsmodelsPoisson } from './statsmodels-irls.ts';
 
 const records = countRecords(800, 4, 1.6);
-const table = unitTableFromRecords(records, {
-  variant: 'variant',
-  unitId: 'id',
-  attributes: ['device'],
-  metrics: [{ name: 'y', type: 'continuous' }],
-});
-const data = prepareModelData(table, { control: 'control', minLevelUnits: 0 });
-const covariates = covariateDesign(data, [
-  { name: 'recency', values: Float64Array.from(records, (r) => r.recency) },
-]);
-const values = table.metrics[0].values;
-const outcome = groupOutcome(covariates, values, data.order);
-const start = poissonStart(covariates.groupOfRow, values, data.order, covariates.design.rows);
+const { covariates, outcome, start } = preparedCounts(records);
 const x = records.map((r) => [
   1,
   r.variant === 'treatment' ? 1 : 0,
