@@ -12,6 +12,7 @@ import {
   type ResultsServer,
   testReadToken,
 } from '../shared/http/results-server.ts';
+import { issueTransitions } from '../shared/experiments/issue-transitions.ts';
 
 const ciToken = 'ci-token-0123456789abcdef';
 const teamToken = 'team-token-0123456789abcdef';
@@ -236,13 +237,7 @@ describe('the lifecycle over HTTP', () => {
     completed: ['running', 'completed'],
     archived: ['archived'],
   };
-  const allowed: Record<ExperimentStatus, ExperimentStatus[]> = {
-    draft: ['running', 'archived'],
-    running: ['paused', 'completed'],
-    paused: ['running', 'completed'],
-    completed: ['archived'],
-    archived: [],
-  };
+  const allowed = issueTransitions;
   const statuses = Object.keys(allowed) as ExperimentStatus[];
   const illegal = statuses.flatMap((from) =>
     statuses.filter((to) => !allowed[from].includes(to)).map((to) => [from, to] as const),

@@ -4,25 +4,16 @@
  * once run, variants, weights and salt stay; the allocation may only grow.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  experimentStatuses,
-  type ExperimentStatus,
-} from '../../../shared/analysis/experiment-definition.ts';
+import { experimentStatuses } from '../../../shared/analysis/experiment-definition.ts';
 import { ValidationError } from '../../../shared/errors/errors.ts';
+import { issueTransitions } from './issue-transitions.ts';
 import {
   allowedTransitions,
   checkFrozenFields,
   checkTransition,
 } from '../../../shared/experiments/lifecycle.ts';
 
-/** The table of the issue, written out independently of the module's. */
-const allowed: Record<ExperimentStatus, ExperimentStatus[]> = {
-  draft: ['running', 'archived'],
-  running: ['paused', 'completed'],
-  paused: ['running', 'completed'],
-  completed: ['archived'],
-  archived: [],
-};
+const allowed = issueTransitions;
 
 const pairs = experimentStatuses.flatMap((from) =>
   experimentStatuses.map((to) => [from, to] as const),
