@@ -37,6 +37,7 @@ import {
   LOG_INVERSE_LINK,
   LOGISTIC_INVERSE_LINK,
   linearTreatmentEffect,
+  type InverseLink,
   type TreatmentEffect,
 } from './treatment-effect.ts';
 import { assignFolds } from './unit-folds.ts';
@@ -157,52 +158,42 @@ export function fitMetricModel(
   const z = normalCriticalValue(options.alpha) ?? Number.NaN;
   let coefficients: Float64Array;
   let covariance: Float64Array;
-  let effects: TreatmentEffect[];
   let dispersion: number | null = null;
+  // The GLMs' effect is the average predicted change through their inverse link (null: linear).
+  let link: InverseLink | null = null;
   if (gaussianGroups === null) {
     const fit = fitLogisticRegression(design, binomialGroups, ridge > 0 ? { ridge } : {});
     if (fit === null) return unfitted('singular_information', design.terms);
     flags.push(...fit.flags);
     ({ coefficients, covariance } = fit);
-    effects = variantColumns.map((column) =>
-      averageTreatmentEffect(
-        design,
-        units,
-        coefficients,
-        covariance,
-        variantColumns,
-        column,
-        z,
-        LOGISTIC_INVERSE_LINK,
-      ),
-    );
+    link = LOGISTIC_INVERSE_LINK;
   } else if (family === 'poisson') {
     const start = poissonStart(groupOfRow, metric.values, data.order, design.rows);
     const fit = fitPoissonRegression(design, gaussianGroups, start, { quasi: true });
     if (typeof fit === 'string') return unfitted(fit, design.terms);
     ({ coefficients, covariance } = fit);
     dispersion = fit.scale;
-    effects = variantColumns.map((column) =>
-      averageTreatmentEffect(
-        design,
-        units,
-        coefficients,
-        covariance,
-        variantColumns,
-        column,
-        z,
-        LOG_INVERSE_LINK,
-      ),
-    );
+    link = LOG_INVERSE_LINK;
   } else {
     const fit = fitLinearRegression(design, gaussianGroups);
     if (fit === null || fit.covariance === null) return unfitted('singular_design', design.terms);
     coefficients = fit.coefficients;
     covariance = fit.covariance;
-    effects = variantColumns.map((column) =>
-      linearTreatmentEffect(coefficients, covariance, column, z),
-    );
   }
+  const effects: TreatmentEffect[] = variantColumns.map((column) =>
+    link === null
+      ? linearTreatmentEffect(coefficients, covariance, column, z)
+      : averageTreatmentEffect(
+          design,
+          units,
+          coefficients,
+          covariance,
+          variantColumns,
+          column,
+          z,
+          link,
+        ),
+  );
 
   const rows = { groupOfRow, values: metric.values, order: data.order };
   let cv: CrossValidationResult | null = null;
