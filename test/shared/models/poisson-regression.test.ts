@@ -15,6 +15,7 @@ import {
   LOG_INVERSE_LINK,
   LOGISTIC_INVERSE_LINK,
   poissonStart,
+  type InverseLink,
   type PoissonFit,
 } from '../../../shared/models/index.ts';
 import { prepareModelData } from '../../../shared/models/model-data.ts';
@@ -147,18 +148,25 @@ describe('fitPoissonRegression', () => {
 describe('averageTreatmentEffect', () => {
   const fit = fitPoissonRegression(covariates.design, outcome, start) as PoissonFit;
   const z = 1.959963984540054;
-
-  it('is the average of exp(x b as treatment) - exp(x b as control) over the units', () => {
-    const effect = averageTreatmentEffect(
+  /** The effect of the treatment (column 1) over the sample's units. */
+  const effectOf = (
+    coefficients: Float64Array,
+    covariance: Float64Array,
+    link: InverseLink = LOG_INVERSE_LINK,
+  ) =>
+    averageTreatmentEffect(
       covariates.design,
       outcome.units,
-      fit.coefficients,
-      fit.covariance,
+      coefficients,
+      covariance,
       [1],
       1,
       z,
-      LOG_INVERSE_LINK,
+      link,
     );
+
+  it('is the average of exp(x b as treatment) - exp(x b as control) over the units', () => {
+    const effect = effectOf(fit.coefficients, fit.covariance);
     const b = fit.coefficients;
     const direct =
       records.reduce((s, r) => {
@@ -174,17 +182,7 @@ describe('averageTreatmentEffect', () => {
 
   it('has the delta-method standard error of a numerical gradient', () => {
     const p = 5;
-    const at = (coefficients: Float64Array): number =>
-      averageTreatmentEffect(
-        covariates.design,
-        outcome.units,
-        coefficients,
-        fit.covariance,
-        [1],
-        1,
-        z,
-        LOG_INVERSE_LINK,
-      ).delta;
+    const at = (coefficients: Float64Array): number => effectOf(coefficients, fit.covariance).delta;
     const gradient = Array.from({ length: p }, (_, j) => {
       const h = 1e-6;
       const up = Float64Array.from(fit.coefficients);
@@ -196,16 +194,7 @@ describe('averageTreatmentEffect', () => {
     let variance = 0;
     for (let j = 0; j < p; j++)
       for (let k = 0; k < p; k++) variance += gradient[j] * fit.covariance[j * p + k] * gradient[k];
-    const effect = averageTreatmentEffect(
-      covariates.design,
-      outcome.units,
-      fit.coefficients,
-      fit.covariance,
-      [1],
-      1,
-      z,
-      LOG_INVERSE_LINK,
-    );
+    const effect = effectOf(fit.coefficients, fit.covariance);
     expect(effect.standardError / Math.sqrt(variance)).toBeCloseTo(1, 7);
     expect(effect.ci[1] - effect.ci[0]).toBeCloseTo(2 * z * effect.standardError, 14);
   });
@@ -214,16 +203,7 @@ describe('averageTreatmentEffect', () => {
     const beta = Float64Array.of(-1, 0.3, 0.1, -0.2, -0.01);
     const cov = new Float64Array(25);
     for (let j = 0; j < 5; j++) cov[j * 6] = 0.01;
-    const generic = averageTreatmentEffect(
-      covariates.design,
-      outcome.units,
-      beta,
-      cov,
-      [1],
-      1,
-      z,
-      LOGISTIC_INVERSE_LINK,
-    );
+    const generic = effectOf(beta, cov, LOGISTIC_INVERSE_LINK);
     const sigmoid = (eta: number): number => 1 / (1 + Math.exp(-eta));
     const direct =
       records.reduce((s, r) => {
