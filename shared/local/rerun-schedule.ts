@@ -31,11 +31,7 @@ export function durationMs(text: string): number | undefined {
  * @example const stop = startRerunSchedule(deps, durationMs('1h') ?? 3_600_000)
  */
 export function startRerunSchedule(deps: StageDeps, everyMs: number): () => void {
-  const timer = setInterval(() => {
-    enqueueMessage(deps.db, topics.rerun, { version: 1 })
-      .then(() => deps.bus.flush())
-      .catch((error: unknown) => deps.logger.error('scheduled rerun not published', { error }));
-  }, everyMs);
+  const timer = publishEvery(deps, topics.rerun, everyMs, 'scheduled rerun');
   return () => clearInterval(timer);
 }
 
@@ -48,11 +44,21 @@ export function startRerunSchedule(deps: StageDeps, everyMs: number): () => void
  * @example const stop = startTickSchedule(deps, deps.config.live.tickSeconds * 1000)
  */
 export function startTickSchedule(deps: StageDeps, everyMs: number): () => void {
-  const timer = setInterval(() => {
-    enqueueMessage(deps.db, topics.monitorTick, { version: 1 })
-      .then(() => deps.bus.flush())
-      .catch((error: unknown) => deps.logger.error('monitor tick not published', { error }));
-  }, everyMs);
+  const timer = publishEvery(deps, topics.monitorTick, everyMs, 'monitor tick');
   timer.unref();
   return () => clearInterval(timer);
+}
+
+/** Enqueues and flushes `{"version":1}` on a topic every `everyMs`; a failure is logged. */
+function publishEvery(
+  deps: StageDeps,
+  topic: typeof topics.rerun | typeof topics.monitorTick,
+  everyMs: number,
+  what: string,
+): NodeJS.Timeout {
+  return setInterval(() => {
+    enqueueMessage(deps.db, topic, { version: 1 })
+      .then(() => deps.bus.flush())
+      .catch((error: unknown) => deps.logger.error(`${what} not published`, { error }));
+  }, everyMs);
 }
