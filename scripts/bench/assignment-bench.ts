@@ -12,7 +12,7 @@ import http from 'node:http';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { compileAssigner } from '../../shared/assignment/variant-assigner.ts';
-import { bin, cache, listening, token } from './bench-setup.ts';
+import { bin, cache, listening, percentile, timedRequests, token } from './bench-setup.ts';
 
 /** What the in-process case found. */
 export interface InProcessResult {
@@ -37,10 +37,6 @@ function userIds(count: number, offset = 0): string[] {
   return Array.from({ length: count }, (_, i) =>
     (i + offset) % 10 === 0 ? `用户-${i + offset}-é` : `user-${i + offset}`,
   );
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? 0;
 }
 
 /**
@@ -125,25 +121,15 @@ export async function httpBench(
     };
     if (check.assignments.length !== usersPerRequest) throw new Error('short bulk answer');
     const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
-    const latencies: number[] = [];
     const cpuBefore = cpuSeconds(server.pid);
-    let next = 0;
     const started = performance.now();
-    await Promise.all(
-      Array.from({ length: clients }, async () => {
-        while (next < bodies.length) {
-          const index = next++;
-          const sent = performance.now();
-          const { status } = await post(agent, url, bodies[index] as Buffer, false);
-          if (status !== 200) throw new Error(`bulk request ${index}: HTTP ${status}`);
-          latencies.push(performance.now() - sent);
-        }
-      }),
-    );
+    const latencies = await timedRequests(bodies.length, clients, async (index) => {
+      const { status } = await post(agent, url, bodies[index] as Buffer, false);
+      if (status !== 200) throw new Error(`bulk request ${index}: HTTP ${status}`);
+    });
     const elapsed = performance.now() - started;
     const cpu = cpuSeconds(server.pid) - cpuBefore;
     agent.destroy();
-    latencies.sort((a, b) => a - b);
     const assignments = requests * usersPerRequest;
     return {
       requests,

@@ -32,3 +32,43 @@ export function listening(server: ReturnType<typeof spawn>): Promise<string> {
     server.once('exit', (code) => reject(new Error(`serve exited (${code}): ${stderr}`)));
   });
 }
+
+/**
+ * The nearest-rank percentile of sorted values.
+ * @param sorted - the values, ascending
+ * @param p - the fraction, e.g. 0.99
+ * @returns the value, or 0 when there is none
+ * @example percentile([1, 2, 3, 4], 0.5) // 2
+ */
+export function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? 0;
+}
+
+/**
+ * Sends `count` requests from `clients` concurrent clients, each taking the next index, and times
+ * each one.
+ * @param count - how many requests
+ * @param clients - how many at a time
+ * @param send - sends request `index`; throws when its answer is wrong
+ * @returns every request's latency in milliseconds, ascending
+ * @example const latencies = await timedRequests(100, 8, (i) => post(bodies[i]))
+ */
+export async function timedRequests(
+  count: number,
+  clients: number,
+  send: (index: number) => Promise<void>,
+): Promise<number[]> {
+  const latencies: number[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (next < count) {
+        const index = next++;
+        const sent = performance.now();
+        await send(index);
+        latencies.push(performance.now() - sent);
+      }
+    }),
+  );
+  return latencies.sort((a, b) => a - b);
+}

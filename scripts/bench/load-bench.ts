@@ -18,7 +18,7 @@ import {
   generatedColumns,
 } from '../../shared/generate/generate-events.ts';
 import { measureProcess } from './measure-process.ts';
-import { bin, cache, listening, token } from './bench-setup.ts';
+import { bin, cache, listening, percentile, timedRequests, token } from './bench-setup.ts';
 
 /** What the load test found. */
 export interface LoadResult {
@@ -65,24 +65,15 @@ export async function loadBench(
   try {
     const url = await listening(server);
     const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
-    const latencies: number[] = [];
-    let next = 0;
     const started = performance.now();
-    await Promise.all(
-      Array.from({ length: clients }, async () => {
-        while (next < bodies.length) {
-          const index = next++;
-          const sent = performance.now();
-          const status = await post(agent, `${url}/v1/ingest/events`, bodies[index] as Buffer, {
-            authorization: `Bearer ${token}`,
-            'content-type': 'application/x-ndjson',
-            'idempotency-key': `load-${index}`,
-          });
-          if (status !== 202) throw new Error(`batch ${index}: HTTP ${status}`);
-          latencies.push(performance.now() - sent);
-        }
-      }),
-    );
+    const latencies = await timedRequests(bodies.length, clients, async (index) => {
+      const status = await post(agent, `${url}/v1/ingest/events`, bodies[index] as Buffer, {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/x-ndjson',
+        'idempotency-key': `load-${index}`,
+      });
+      if (status !== 202) throw new Error(`batch ${index}: HTTP ${status}`);
+    });
     const uploaded = performance.now();
     const events = batches * rowsPerBatch;
     let seen = { users: 0, conversions: 0 };
@@ -100,14 +91,11 @@ export async function loadBench(
     }
     const analysed = performance.now();
     agent.destroy();
-    latencies.sort((a, b) => a - b);
-    const percentile = (p: number) =>
-      latencies[Math.min(latencies.length - 1, Math.ceil(p * latencies.length) - 1)] ?? 0;
     return {
       events,
       accepted_events_per_s: Math.round(events / ((uploaded - started) / 1000)),
-      p50_ms: Number(percentile(0.5).toFixed(1)),
-      p99_ms: Number(percentile(0.99).toFixed(1)),
+      p50_ms: Number(percentile(latencies, 0.5).toFixed(1)),
+      p99_ms: Number(percentile(latencies, 0.99).toFixed(1)),
       analysed_within_s: Number(((analysed - uploaded) / 1000).toFixed(1)),
       users: seen.users,
       conversions: seen.conversions,
