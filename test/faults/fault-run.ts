@@ -3,15 +3,14 @@
  * summary a clean run of them gives (`abtest run --json` in a fresh folder), uploading a part to
  * a running `abtest serve`, and waiting for the summary over every batch.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
-import { emptyTruth, generateEvents } from '../../shared/generate/generate-events.ts';
-import { writeGeneratedFile } from '../../shared/generate/write-generated-file.ts';
 import type { ExperimentResult, ResultDocument } from '../../shared/result/result-document.ts';
 import { runAbtest } from '../support/abtest-cli.ts';
 import { finalSummary } from '../serve/serve-process.ts';
+import { eventParts } from '../support/event-parts.ts';
 import { withoutLookHistory } from '../support/without-look-history.ts';
 
 /** The bearer token of the fault tests' servers. */
@@ -26,22 +25,8 @@ export const faultExperiment = 'fault-check';
  * @param users - how many users
  * @returns the three files
  */
-export async function eventParts(dir: string, users = 900): Promise<string[]> {
-  const whole = path.join(dir, 'whole.csv');
-  const options = { users, seed: 1717, experimentId: faultExperiment };
-  await writeGeneratedFile(whole, 'csv', generateEvents(options, emptyTruth(options)));
-  const [header, ...lines] = (await readFile(whole, 'utf8')).trimEnd().split('\n');
-  const parts: string[] = [];
-  for (let i = 0; i < 3; i += 1) {
-    const part = path.join(dir, `part-${i}.csv`);
-    const slice = lines.slice(
-      Math.floor((i * lines.length) / 3),
-      Math.floor(((i + 1) * lines.length) / 3),
-    );
-    await writeFile(part, `${header}\n${slice.join('\n')}\n`);
-    parts.push(part);
-  }
-  return parts;
+export function faultEventParts(dir: string, users = 900): Promise<string[]> {
+  return eventParts(dir, { users, seed: 1717, experimentId: faultExperiment });
 }
 
 /**

@@ -14,7 +14,7 @@ import { startPrivatePostgres, type PrivatePostgres } from '../support/private-s
 import {
   cleanSummary,
   comparable,
-  eventParts,
+  faultEventParts,
   faultExperiment,
   faultToken,
   faultSummary,
@@ -38,7 +38,7 @@ describe.skipIf(skipReason !== undefined)(
 
     beforeAll(async () => {
       dir = await mkdtemp(path.join(os.tmpdir(), 'abtest-fault-pg-'));
-      parts = await eventParts(dir);
+      parts = await faultEventParts(dir);
       serve = await startServe(path.join(dir, 'data'), {
         ABTEST_API_TOKEN: faultToken,
         DATABASE_URL: pg.url,

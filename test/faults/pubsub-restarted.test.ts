@@ -14,7 +14,7 @@ import { startPrivateEmulator, type PrivateEmulator } from '../support/private-s
 import {
   cleanSummary,
   comparable,
-  eventParts,
+  faultEventParts,
   faultToken,
   faultSummary,
   uploadPart,
@@ -38,7 +38,7 @@ describe.skipIf(skipReason !== undefined)(
 
     beforeAll(async () => {
       dir = await mkdtemp(path.join(os.tmpdir(), 'abtest-fault-pubsub-'));
-      parts = await eventParts(dir);
+      parts = await faultEventParts(dir);
       serve = await startServe(
         path.join(dir, 'data'),
         {

@@ -22,11 +22,14 @@ import '../../functions/results/index.ts';
 import '../../functions/webhooks/index.ts';
 import { useStageDeps } from '../../shared/runtime/function-runtime.ts';
 import type { ExperimentResult } from '../../shared/result/result-document.ts';
-import { verifyWebhookSignature } from '../../shared/webhooks/webhook-signature.ts';
 import { checkResponse } from '../shared/http/openapi-contract.ts';
 import { outboxEvents } from '../support/cloud-events.ts';
 import { openLocalStack, type LocalStack } from '../support/local-stack.ts';
-import { startReceiver, type WebhookReceiver } from '../support/webhook-receiver.ts';
+import {
+  signedDeliveries,
+  startReceiver,
+  type WebhookReceiver,
+} from '../support/webhook-receiver.ts';
 
 const token = 'end-to-end-token-0123456789abcdef';
 const auth = { authorization: `Bearer ${token}` };
@@ -127,17 +130,7 @@ describe('the functions, end to end', () => {
     expect(rows[0]).toContain(`fingerprint=${summary.body.provenance?.fingerprint} `);
     expect(rows[2]).toMatch(/^conversion,binomial,control,true,1509,99,/);
 
-    const received = receiver.received.map((request) => ({
-      event: String(request.headers['x-abtest-event']),
-      valid: verifyWebhookSignature(
-        secret,
-        request.headers['x-abtest-signature'] as string,
-        request.body,
-        300,
-      ),
-      analysisId: (JSON.parse(request.body.toString('utf8')) as { analysis_id: string })
-        .analysis_id,
-    }));
+    const received = signedDeliveries(receiver.received, secret);
     expect(
       received
         .filter((r) => r.analysisId === analysisId)

@@ -12,11 +12,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emptyTruth, generateEvents } from '../../shared/generate/generate-events.ts';
-import { writeGeneratedFile } from '../../shared/generate/write-generated-file.ts';
 import type { ExperimentResult } from '../../shared/result/result-document.ts';
-import { verifyWebhookSignature } from '../../shared/webhooks/webhook-signature.ts';
-import { startReceiver } from '../support/webhook-receiver.ts';
+import { signedDeliveries, startReceiver } from '../support/webhook-receiver.ts';
 import {
   client,
   eventually,
@@ -24,6 +21,7 @@ import {
   startServe,
   type ServeProcess,
 } from './serve-process.ts';
+import { eventParts } from '../support/event-parts.ts';
 import { withoutLookHistory } from '../support/without-look-history.ts';
 
 const token = 'serve-test-token-0123456789abcdef';
@@ -34,20 +32,7 @@ const running: ServeProcess[] = [];
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'abtest-serve-'));
-  const whole = path.join(dir, 'whole.csv');
-  const options = { users: 1500, seed: 4242 };
-  await writeGeneratedFile(whole, 'csv', generateEvents(options, emptyTruth(options)));
-  const [header, ...lines] = (await readFile(whole, 'utf8')).trimEnd().split('\n');
-  parts = [];
-  for (let i = 0; i < 3; i += 1) {
-    const part = path.join(dir, `part-${i}.csv`);
-    const slice = lines.slice(
-      Math.floor((i * lines.length) / 3),
-      Math.floor(((i + 1) * lines.length) / 3),
-    );
-    await writeFile(part, `${header}\n${slice.join('\n')}\n`);
-    parts.push(part);
-  }
+  parts = await eventParts(dir, { users: 1500, seed: 4242 });
 });
 
 afterAll(async () => {
@@ -144,24 +129,14 @@ describe('abtest serve', () => {
     expect(csv.body.split('\r\n')[0]).toMatch(/^# abtest_version=\S+ analysis_id=an_/);
     expect(csv.body.split('\r\n')[1]).toMatch(/^metric,type,variant,is_control,users/);
 
-    const seen = () =>
-      receiver.received.map((request) => ({
-        event: String(request.headers['x-abtest-event']),
-        valid: verifyWebhookSignature(
-          secret,
-          request.headers['x-abtest-signature'] as string,
-          request.body,
-          300,
-        ),
-        body: JSON.parse(request.body.toString('utf8')) as { analysis_id: string },
-      }));
+    const seen = () => signedDeliveries(receiver.received, secret);
     const hooks = await eventually('both webhooks', async () =>
-      seen().some((r) => r.event === 'report.ready' && r.body.analysis_id === clean.analysis_id)
+      seen().some((r) => r.event === 'report.ready' && r.analysisId === clean.analysis_id)
         ? seen()
         : undefined,
     );
     expect(
-      hooks.filter((r) => r.body.analysis_id === clean.analysis_id).map((r) => [r.event, r.valid]),
+      hooks.filter((r) => r.analysisId === clean.analysis_id).map((r) => [r.event, r.valid]),
     ).toEqual(
       expect.arrayContaining([
         ['analysis.completed', true],

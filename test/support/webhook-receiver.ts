@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { verifyWebhookSignature } from '../../shared/webhooks/webhook-signature.ts';
 
 /** One request the receiver got. */
 export interface ReceivedRequest {
@@ -57,4 +58,33 @@ export async function startReceiver(
         server.close(() => resolve());
       }),
   };
+}
+
+/** A webhook request as a test reads it: its event, whether its signature holds, its analysis. */
+export interface SignedDelivery {
+  readonly event: string;
+  readonly valid: boolean;
+  readonly analysisId: string;
+}
+
+/**
+ * Reads the requests a receiver got as webhook deliveries, checking each signature.
+ * @param received - the receiver's requests
+ * @param secret - the signing secret
+ * @returns one delivery per request, in order
+ */
+export function signedDeliveries(
+  received: readonly ReceivedRequest[],
+  secret: string,
+): SignedDelivery[] {
+  return received.map((request) => ({
+    event: String(request.headers['x-abtest-event']),
+    valid: verifyWebhookSignature(
+      secret,
+      request.headers['x-abtest-signature'] as string,
+      request.body,
+      300,
+    ),
+    analysisId: (JSON.parse(request.body.toString('utf8')) as { analysis_id: string }).analysis_id,
+  }));
 }
