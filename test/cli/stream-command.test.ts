@@ -13,6 +13,7 @@ import { loadConfig } from '../../shared/config/load-config.ts';
 import { bayesianBinomialComparison } from '../../shared/stats/bayesian-beta-comparison.ts';
 import { readSnapshots } from '../../shared/store/live-records.ts';
 import { runAbtest } from '../support/abtest-cli.ts';
+import { eventLine as event } from '../support/ndjson-event.ts';
 
 let dir: string;
 
@@ -23,15 +24,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-const event = (experiment: string, user: string, variant: string, type: string, t: string) =>
-  JSON.stringify({
-    experiment_id: experiment,
-    user_id: user,
-    variant,
-    event_type: type,
-    timestamp: t,
-  });
 
 describe('abtest stream', () => {
   it('folds NDJSON events into posterior snapshots written to the csv, log and postgres sinks', async () => {

@@ -17,21 +17,12 @@ import { topics } from '../../shared/messages/topics.ts';
 import { bayesianBinomialComparison } from '../../shared/stats/bayesian-beta-comparison.ts';
 import { readSnapshots } from '../../shared/store/live-records.ts';
 import { runAbtest } from '../support/abtest-cli.ts';
+import { eventLine as event } from '../support/ndjson-event.ts';
 import { scratchPostgres, type ScratchDatabase } from '../support/scratch-postgres.ts';
 
 const emulator = process.env.PUBSUB_EMULATOR_HOST;
 const adminUrl = process.env.TEST_DATABASE_URL;
 const projectId = process.env.GOOGLE_CLOUD_PROJECT ?? 'abtest-local';
-
-const event = (experiment: string, user: string, variant: string, type: string, t: string) =>
-  JSON.stringify({
-    experiment_id: experiment,
-    user_id: user,
-    variant,
-    event_type: type,
-    timestamp: t,
-    event_id: `${user}-${type}`,
-  });
 
 if (emulator === undefined || emulator === '' || adminUrl === undefined || adminUrl === '') {
   // eslint-disable-next-line no-console
