@@ -124,7 +124,11 @@ async function receiveUpload(deps: StageDeps, upload: Upload): Promise<IngestOut
     return { batch: await repeatedBatch(deps, upload.idempotencyKey, batchId), created: false };
   }
   if (fileError !== undefined) {
-    await alertRejectedBatch(deps, { ...fresh, rows_read: null, rejected: null }, fileError.message);
+    await alertRejectedBatch(
+      deps,
+      { ...fresh, rows_read: null, rejected: null },
+      fileError.message,
+    );
   }
   deps.logger.info(fileError === undefined ? 'batch received' : 'batch rejected', {
     batch_id: batchId,

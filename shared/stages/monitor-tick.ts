@@ -126,7 +126,8 @@ export async function tickMonitor(
       });
       if (!fresh) return undefined;
       if (sinks.includes('postgres')) await insertSnapshots(tx, experimentId, snapshotRows);
-      if (sinks.includes('pubsub')) await enqueueSnapshotMessages(tx, experimentId, tickIso, snapshotRows);
+      if (sinks.includes('pubsub'))
+        await enqueueSnapshotMessages(tx, experimentId, tickIso, snapshotRows);
       await markLiveArmsTicked(tx, experimentId);
       return snapshotRows;
     });
