@@ -3,7 +3,8 @@
  * run before a change and compared after it, so a faster data path is known to give the same
  * answer. `tsx scripts/bench/oracle.ts save|check [--events 1000000]` runs the chain on the
  * generated file and on the traffic-shaped file of that size (each generated once and cached),
- * drops what differs between runs by design (`computed_at`, the data folder in report paths),
+ * drops what differs between runs by design (`computed_at`, also in `provenance`, the data folder
+ * in report paths),
  * adds the SHA-256 of each report CSV, of each batch's rejections CSV (every row error, not only
  * the sample the document shows) and of each curated file's rows and schema, and either writes `bench/.cache/oracle-<shape>-<events>.json`
  * or compares with it, printing every path that moved (exit 1 when any did).
@@ -48,10 +49,15 @@ async function runDocument(file: string): Promise<unknown> {
   ]);
   if (run.code !== 0) throw new Error(`abtest run failed: ${run.stderr}`);
   const document = JSON.parse(run.stdout) as {
-    experiments: { computed_at?: string; report?: { csv?: string; pdf?: string } | null }[];
+    experiments: {
+      computed_at?: string;
+      provenance?: { computed_at?: string };
+      report?: { csv?: string; pdf?: string } | null;
+    }[];
   };
   for (const experiment of document.experiments) {
     delete experiment.computed_at;
+    delete experiment.provenance?.computed_at;
     const report = experiment.report;
     if (report?.csv !== undefined) {
       const csv = await readFile(report.csv);
@@ -125,7 +131,8 @@ for (const [shape, file] of [
     continue;
   }
   if (!existsSync(saved)) throw new Error(`no ${saved}: run "oracle.ts save" before the change`);
-  const found = differences(JSON.parse(await readFile(saved, 'utf8')), document);
+  const before: unknown = JSON.parse(await readFile(saved, 'utf8'));
+  const found = differences(before, document);
   moved += found.length;
   console.log(JSON.stringify({ case: 'oracle check', shape, events, moved: found.length }));
   for (const line of found.slice(0, 50)) console.log(`  ${line}`);
