@@ -16,6 +16,15 @@ async function scratch(): Promise<string> {
   return folder;
 }
 
+/** An archive of one empty member's header, of a given name and type. */
+function oneHeader(name: string, type: string): Buffer {
+  const header = Buffer.alloc(1024);
+  header.write(name, 0);
+  header.write('0000000', 124);
+  header.write(type, 156);
+  return header;
+}
+
 describe('extractTar', () => {
   it('unpacks the files and folders a ustar archive holds, private to the user', async () => {
     const source = await scratch();
@@ -36,18 +45,14 @@ describe('extractTar', () => {
   });
 
   it('refuses a member whose path leaves the archive', () => {
-    const header = Buffer.alloc(1024);
-    header.write('../escape', 0);
-    header.write('0000000', 124);
-    header.write('0', 156);
-    expect(() => tarMembers(header)).toThrow('archive member "../escape" is outside the archive');
+    expect(() => tarMembers(oneHeader('../escape', '0'))).toThrow(
+      'archive member "../escape" is outside the archive',
+    );
   });
 
   it('refuses a member that is neither a file nor a folder', () => {
-    const header = Buffer.alloc(1024);
-    header.write('link', 0);
-    header.write('0000000', 124);
-    header.write('2', 156);
-    expect(() => tarMembers(header)).toThrow('archive member "link" is of type "2"');
+    expect(() => tarMembers(oneHeader('link', '2'))).toThrow(
+      'archive member "link" is of type "2"',
+    );
   });
 });
