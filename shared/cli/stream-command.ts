@@ -94,7 +94,7 @@ export async function streamCommand(args: readonly string[]): Promise<number> {
     definitions = parseExperimentDefinitions(
       await readFile(values.config, 'utf8'),
       path.basename(values.config),
-    );
+    ).definitions;
   } catch (error) {
     process.stderr.write(
       `abtest stream: ${isValidationError(error) ? error.message : String(error)}\n`,
