@@ -18,6 +18,8 @@ import { writeGeneratedFile } from '../../../shared/generate/write-generated-fil
 import { runFiles } from '../../../shared/local/run-files.ts';
 import { analysisVersion } from '../../../shared/provenance/analysis-version.ts';
 import type { ExperimentResult } from '../../../shared/result/result-document.ts';
+import { analyzeExperiment } from '../../../shared/stages/analyze.ts';
+import { experimentSummary } from '../../../shared/store/experiment-summary.ts';
 import { verifyExperiment } from '../../../shared/store/verify-provenance.ts';
 import { openLocalStack, type LocalStack } from '../../support/local-stack.ts';
 
@@ -193,5 +195,65 @@ describe('verifyExperiment', () => {
       (await verifyExperiment(db, blobs, config.buckets, { ...experiment, provenance: null }))
         .reasons,
     ).toEqual(['it has no provenance (analysed before abtest recorded it)']);
+  });
+
+  it('recomputes an analysis an analytics/run request narrowed to some metrics and another alpha', async () => {
+    const { stack, experiment: whole } = await analyse(parts, definitionWith(0.05));
+    const { db, blobs, config } = stack.deps;
+    expect(whole.provenance?.request).toBeNull();
+    await analyzeExperiment(
+      stack.deps,
+      'checkout-redesign',
+      { kind: 'rerun', triggerId: 'subset' },
+      { metrics: ['conversion'], alpha: 0.1 },
+    );
+    const subset = await experimentSummary(db, blobs, config.buckets, 'checkout-redesign');
+    if (subset?.provenance == null) throw new Error('no subset analysis');
+    expect(subset.metrics.map((metric) => metric.name)).toEqual(['conversion']);
+    expect(subset.alpha).toBe(0.1);
+    expect(subset.provenance.request).toEqual({ metrics: ['conversion'], alpha: 0.1 });
+    expect(subset.analysis_id).toBe(`an_${subset.provenance.fingerprint.slice(0, 24)}`);
+    expect(subset.provenance.fingerprint).not.toBe(whole.provenance?.fingerprint);
+    const check = (experiment: ExperimentResult) =>
+      verifyExperiment(db, blobs, config.buckets, experiment);
+
+    expect(await check(subset)).toEqual({
+      experiment_id: 'checkout-redesign',
+      analysis_id: subset.analysis_id,
+      matches: true,
+      fingerprint: subset.provenance.fingerprint,
+      reasons: [],
+    });
+    // Without the request it recorded, the same inputs give the whole analysis' fingerprint.
+    const forgotten = await check({
+      ...subset,
+      provenance: { ...subset.provenance, request: null },
+    });
+    expect(forgotten.matches).toBe(false);
+    expect(forgotten.fingerprint).toBe(whole.provenance?.fingerprint);
+
+    const input = subset.provenance.inputs[1];
+    const raw = await db.query<{ raw_key: string }>(
+      'SELECT raw_key FROM ingest_batches WHERE batch_id = $1',
+      [input?.batch_id],
+    );
+    const file = path.join(
+      stack.dataDir,
+      'buckets',
+      config.buckets.raw,
+      raw.rows[0]?.raw_key ?? '',
+    );
+    const bytes = await readFile(file);
+    bytes[bytes.length - 2] = bytes[bytes.length - 2] === 0x31 ? 0x32 : 0x31;
+    await writeFile(file, bytes);
+    const tampered = await check(subset);
+    expect(tampered.matches).toBe(false);
+    expect(tampered.reasons).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^batch ${input?.batch_id} \\(.*part-\\d\\.csv\\): its raw bytes changed \\(sha256 ${input?.sha256.slice(0, 12)}… recorded, [0-9a-f]{12}… stored\\)$`,
+        ),
+      ),
+    ]);
   });
 });
