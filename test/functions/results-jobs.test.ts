@@ -326,12 +326,20 @@ describe('POST /v1/model/train with a target and features', () => {
           stored.artifact_key,
         )
       ).toString('utf8'),
-    ) as { model_id: string; features: string[]; metric: string };
+    ) as {
+      model_id: string;
+      features: string[];
+      metric: string;
+      provenance: { fingerprint: string; inputs: unknown[] };
+    };
     expect([artifact.model_id, artifact.metric, artifact.features]).toEqual([
       result.model_id,
       'conversion',
       ['device', 'geo'],
     ]);
+    // The provenance block of the analysis it was fitted on.
+    expect(`an_${artifact.provenance.fingerprint.slice(0, 24)}`).toBe(analysisId);
+    expect(artifact.provenance.inputs.length).toBeGreaterThan(0);
     // The chain's models are what the summary shows.
     const summary = await server.api<Summary>(`/v1/experiments/${experimentId}/summary`);
     expect(summary.body.models.map((model) => model.metric)).toEqual(['conversion', 'revenue']);
