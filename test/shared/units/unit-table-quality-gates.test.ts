@@ -12,13 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAdapters, type Adapters } from '../../../shared/adapters/open-adapters.ts';
 import { checkDefinition } from '../../../shared/analysis/experiment-definition.ts';
 import { loadConfig } from '../../../shared/config/load-config.ts';
-import { hashFile } from '../../../shared/events/hash-file.ts';
 import { createLogger } from '../../../shared/logging/logger.ts';
-import { findBatch } from '../../../shared/store/batch-records.ts';
 import { insertExperiment } from '../../../shared/store/experiment-records.ts';
-import { ingestUpload } from '../../../shared/stages/ingest.ts';
 import type { StageDeps } from '../../../shared/stages/stage-deps.ts';
-import { validateBatch } from '../../../shared/stages/validate.ts';
+import { validatedBatch } from '../../support/validated-batch.ts';
 
 let dataDir = '';
 let adapters: Adapters;
@@ -59,33 +56,15 @@ const rows = [
 async function validated(experimentId: string, name: string, lines: readonly string[]) {
   const file = path.join(dataDir, name);
   await writeFile(file, [header, ...lines, ''].join('\n'));
-  const { sha256, bytes } = await hashFile(file);
-  const { batch } = await ingestUpload(deps, {
-    content: file,
-    source: name,
-    format: 'csv',
-    contentHash: sha256,
-    byteSize: bytes,
-    options: {
-      kind: 'unit_table',
-      experiment_id: experimentId,
-      variant_column: 'version',
-      metrics: [
-        { name: 'sum_gamerounds', type: 'continuous' },
-        { name: 'retention_1', type: 'binomial' },
-      ],
-    },
+  return validatedBatch(deps, file, name, {
+    kind: 'unit_table',
+    experiment_id: experimentId,
+    variant_column: 'version',
+    metrics: [
+      { name: 'sum_gamerounds', type: 'continuous' },
+      { name: 'retention_1', type: 'binomial' },
+    ],
   });
-  await validateBatch(deps, batch.batch_id);
-  const outcome = await findBatch(deps.db, batch.batch_id);
-  if (outcome === undefined) throw new Error('no batch');
-  return outcome as typeof outcome & {
-    rows_read: number;
-    accepted: number;
-    rejected: number;
-    errors: { line: number | null; column: string | null; value: string | null; reason: string }[];
-    error_message: string | null;
-  };
 }
 
 describe('quality gates on unit-level tables', () => {
