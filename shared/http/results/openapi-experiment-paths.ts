@@ -229,7 +229,7 @@ export const openApiExperimentPaths: Readonly<
     post: {
       summary: 'Upload a definition file',
       description:
-        'YAML or JSON, with the effect of a file under `definitions/`: a new experiment is created in the status the file names (`running` when none), an existing one changed under the same checks as the API (a status that differs is a move of the lifecycle). A file of `experiments: [...]` is applied in one transaction, every experiment or none (the first refusal answers), and answers `{\"experiments\": [...]}`, an outcome per experiment in file order.',
+        'YAML or JSON, with the effect of a file under `definitions/`: a new experiment is created in the status the file names (`running` when none), an existing one changed under the same checks as the API (a status that differs is a move of the lifecycle). A file of `experiments: [...]` is applied in one transaction, every experiment or none (the first refusal answers), and answers `{"experiments": [...]}`, an outcome per experiment in file order.',
       tags: ['experiments'],
       requestBody: {
         required: true,
