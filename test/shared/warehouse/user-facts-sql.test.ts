@@ -1,0 +1,86 @@
+/**
+ * The DuckDB form of the generated per-user facts query gives, user by user and column by
+ * column, the per-user frame of the in-process path (buildUserFrame) to 1e-9 relative, on a
+ * generated experiment with every trap (test/support/trap-experiment.ts), with and without its
+ * definition (window, ratio, CUPED, derived covariates).
+ */
+import pl from 'nodejs-polars';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { duckdbWarehouse } from '../../../shared/adapters/warehouse/duckdb-warehouse.ts';
+import type { WarehouseRow } from '../../../shared/adapters/warehouse/warehouse.ts';
+import { buildUserFrame } from '../../../shared/analysis/build-user-table.ts';
+import {
+  metricSpecs,
+  type ExperimentDefinition,
+} from '../../../shared/analysis/experiment-definition.ts';
+import { curatedColumns } from '../../../shared/events/validate-event-rows.ts';
+import { userFactsQueries } from '../../../shared/warehouse/user-facts-sql.ts';
+import { openLocalStack, type LocalStack } from '../../support/local-stack.ts';
+import {
+  runTrapExperiment,
+  trapDefinition,
+  trapExperimentId,
+} from '../../support/trap-experiment.ts';
+
+let stack: LocalStack;
+let files: readonly string[];
+let attributes: readonly string[];
+const warehouse = duckdbWarehouse();
+
+beforeAll(async () => {
+  stack = await openLocalStack({}, { chain: true });
+  ({ files } = await runTrapExperiment(stack, 4000));
+  const core = new Set<string>(curatedColumns);
+  attributes = pl
+    .scanParquet(files[0] ?? '')
+    .columns.filter((name) => !core.has(name))
+    .sort();
+}, 300_000);
+
+afterAll(async () => {
+  await warehouse.close();
+  await stack.close();
+});
+
+/** Both sides' numbers agree to 1e-9 relative (absolute below 1e-300), text exactly. */
+function expectSameRows(actual: readonly WarehouseRow[], expected: readonly WarehouseRow[]): void {
+  expect(actual.length).toBe(expected.length);
+  expect(Object.keys(actual[0] ?? {}).sort()).toEqual(Object.keys(expected[0] ?? {}).sort());
+  for (const [i, row] of expected.entries()) {
+    for (const [column, want] of Object.entries(row)) {
+      const got = actual[i]?.[column];
+      if (typeof want === 'number' && typeof got === 'number') {
+        const scale = Math.max(Math.abs(want), 1e-300);
+        if (Math.abs(got - want) / scale > 1e-9) {
+          expect.fail(`row ${i} (${String(row.user_id)}) ${column}: ${got} != ${want}`);
+        }
+      } else if (got !== want) {
+        expect.fail(`row ${i} (${String(row.user_id)}) ${column}: ${got} != ${want}`);
+      }
+    }
+  }
+}
+
+describe.each([
+  ['the trap definition', trapDefinition],
+  ['no definition', undefined],
+])('per-user facts with %s', (_label, definition: ExperimentDefinition | undefined) => {
+  it('gives buildUserFrame, user by user, and the same counts', async () => {
+    const metrics = metricSpecs(definition);
+    const expected = await buildUserFrame(files, metrics, definition);
+    const queries = userFactsQueries(
+      { dialect: 'duckdb', files },
+      { experimentId: trapExperimentId, attributes, metrics, definition },
+    );
+    const users = await warehouse.query(queries.users);
+    const [counts] = await warehouse.query(queries.counts);
+
+    expect(expected.frame.height).toBeGreaterThan(1000);
+    expectSameRows(users, expected.frame.toRecords() as WarehouseRow[]);
+    expect(counts).toEqual({
+      events: expected.events,
+      excluded_multiple_variants: expected.excludedMultipleVariants,
+    });
+    expect(expected.excludedMultipleVariants).toBeGreaterThan(0);
+  });
+});
