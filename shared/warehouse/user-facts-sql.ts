@@ -11,6 +11,7 @@
  */
 import type { ExperimentDefinition, MetricSpec } from '../analysis/experiment-definition.ts';
 import { metricSettings, ratioSpecs, type RatioPart } from '../analysis/metric-settings.ts';
+import { frequencyColumn, recencyColumn } from '../analysis/derived-covariates.ts';
 import { modelSettings } from '../analysis/model-settings.ts';
 import { MISSING_LEVEL } from '../models/unit-table.ts';
 import {
@@ -47,10 +48,39 @@ export interface UserFactsCtes {
 const dayMicros = 86_400_000_000;
 
 /**
- * The CTEs computing one row per analysed user, named `users`, with the columns of
- * buildUserFrame's frame: `user_id`, `variant`, `exposed_at_us`, `a.<attribute>`,
- * `m.<metric>`, `n.<ratio>`/`d.<ratio>`, `x.<cuped metric>` and, when the model derives them,
- * `n.recency_days` and `n.frequency`. Also `events` (every curated event of the experiment) and
+ * The SQL column of each column of buildUserFrame's frame but `user_id`, `variant` and
+ * `exposed_at_us` (which keep their names): plain identifiers (`attr_0`, `metric_0`,
+ * `numerator_0`, `denominator_0`, `covariate_0`, `recency_days`, `frequency`), valid column
+ * names in both dialects, where the frame's names hold dots.
+ * @param input - attributes, metrics, definition
+ * @returns frame name to SQL column, in the frame's column order
+ * @example userFactsColumnNames({ experimentId: 'e', attributes: ['device'], metrics: defaultMetrics, definition: undefined }).get('a.device') // 'attr_0'
+ */
+export function userFactsColumnNames(input: UserFactsInput): ReadonlyMap<string, string> {
+  const settings = metricSettings(input.definition);
+  return new Map([
+    ...input.attributes.map((name, i): [string, string] => [`a.${name}`, `attr_${i}`]),
+    ...input.metrics.map((metric, i): [string, string] => [`m.${metric.name}`, `metric_${i}`]),
+    ...ratioSpecs(input.definition).flatMap((ratio, i): [string, string][] => [
+      [`n.${ratio.name}`, `numerator_${i}`],
+      [`d.${ratio.name}`, `denominator_${i}`],
+    ]),
+    ...input.metrics
+      .filter((metric) => (settings.get(metric.name)?.cuped ?? null) !== null)
+      .map((metric, i): [string, string] => [`x.${metric.name}`, `covariate_${i}`]),
+    ...(modelSettings(input.definition).derived
+      ? [
+          [recencyColumn, 'recency_days'] as [string, string],
+          [frequencyColumn, 'frequency'] as [string, string],
+        ]
+      : []),
+  ]);
+}
+
+/**
+ * The CTEs computing one row per analysed user, named `users`: `user_id`, `variant`,
+ * `exposed_at_us` and the columns of {@link userFactsColumnNames}, with the values of
+ * buildUserFrame's frame. Also `events` (every curated event of the experiment) and
  * `variant_counts` (variants per exposed user).
  * @param source - the curated events: a BigQuery table or local Parquet files
  * @param input - experiment, attributes, metrics, definition
@@ -163,28 +193,37 @@ export function userFactsCtes(source: CuratedEventsSource, input: UserFactsInput
 
   const aggregated = (part: RatioPart) =>
     aggregateOf(part.aggregate, eventTypes.indexOf(part.eventType), 'f.count_', 'f.sum_', types);
+  const names = userFactsColumnNames(input);
+  const named = (expression: string, frameName: string) =>
+    `${expression} AS ${names.get(frameName) ?? frameName}`;
   const columns = [
     'u.user_id AS user_id',
     'u.variant AS variant',
     `CAST(u.exposed_us AS ${types.float}) AS exposed_at_us`,
-    ...attributeColumns.map(
-      ({ name, alias }) => `COALESCE(u.${alias}, '${MISSING_LEVEL}') AS ${q(`a.${name}`)}`,
+    ...attributeColumns.map(({ name, alias }) =>
+      named(`COALESCE(u.${alias}, '${MISSING_LEVEL}')`, `a.${name}`),
     ),
-    ...input.metrics.map((metric) => `${aggregated(metric)} AS ${q(`m.${metric.name}`)}`),
+    ...input.metrics.map((metric) => named(aggregated(metric), `m.${metric.name}`)),
     ...ratios.flatMap((ratio) => [
-      `${aggregated(ratio.numerator)} AS ${q(`n.${ratio.name}`)}`,
-      `${aggregated(ratio.denominator)} AS ${q(`d.${ratio.name}`)}`,
+      named(aggregated(ratio.numerator), `n.${ratio.name}`),
+      named(aggregated(ratio.denominator), `d.${ratio.name}`),
     ]),
     ...covariates.map(({ metric, days }) => {
       const index = lookbacks.findIndex(
         (l) => l.days === days && l.metric.eventType === metric.eventType,
       );
-      return `${aggregateOf(metric.aggregate, index, 'p.pre_count_', 'p.pre_sum_', types)} AS ${q(`x.${metric.name}`)}`;
+      return named(
+        aggregateOf(metric.aggregate, index, 'p.pre_count_', 'p.pre_sum_', types),
+        `x.${metric.name}`,
+      );
     }),
     ...(model.derived
       ? [
-          `COALESCE(CAST(u.exposed_us - g.last_us AS ${types.float}) / ${dayMicros}.0, ${param('derived_lookback_days', model.lookbackDays)}) AS ${q('n.recency_days')}`,
-          `CAST(COALESCE(g.frequency, 0) AS ${types.float}) AS ${q('n.frequency')}`,
+          named(
+            `COALESCE(CAST(u.exposed_us - g.last_us AS ${types.float}) / ${dayMicros}.0, ${param('derived_lookback_days', model.lookbackDays)})`,
+            recencyColumn,
+          ),
+          named(`CAST(COALESCE(g.frequency, 0) AS ${types.float})`, frequencyColumn),
         ]
       : []),
   ];
@@ -228,8 +267,8 @@ export function withCtes(ctes: UserFactsCtes, select: string): WarehouseQuery {
 }
 
 /**
- * The per-user facts, one row per analysed user sorted by user id (the frame of
- * buildUserFrame), and the experiment's counts (events, users excluded for two variants).
+ * The per-user facts, one row per analysed user sorted by user id (the frame of buildUserFrame,
+ * its columns named by {@link userFactsColumnNames}), and the experiment's counts (events, users excluded for two variants).
  * @param source - the curated events
  * @param input - experiment, attributes, metrics, definition
  * @returns the two queries

@@ -7,7 +7,7 @@
 /** A query to run: text, named parameters, and labels for the job (BigQuery only). */
 export interface WarehouseRequest {
   readonly sql: string;
-  /** Named parameters: strings, or whole numbers below 2^53 (bound as 64-bit integers). */
+  /** Named parameters: strings or numbers (whole numbers, below 2^53, bind as 64-bit integers). */
   readonly params: Readonly<Record<string, string | number>>;
   /** Job labels (lowercase keys and values, at most 63 characters each). */
   readonly labels?: Readonly<Record<string, string>>;

@@ -14,7 +14,10 @@ import {
   type ExperimentDefinition,
 } from '../../../shared/analysis/experiment-definition.ts';
 import { curatedColumns } from '../../../shared/events/validate-event-rows.ts';
-import { userFactsQueries } from '../../../shared/warehouse/user-facts-sql.ts';
+import {
+  userFactsColumnNames,
+  userFactsQueries,
+} from '../../../shared/warehouse/user-facts-sql.ts';
 import { openLocalStack, type LocalStack } from '../../support/local-stack.ts';
 import {
   runTrapExperiment,
@@ -68,11 +71,16 @@ describe.each([
   it('gives buildUserFrame, user by user, and the same counts', async () => {
     const metrics = metricSpecs(definition);
     const expected = await buildUserFrame(files, metrics, definition);
-    const queries = userFactsQueries(
-      { dialect: 'duckdb', files },
-      { experimentId: trapExperimentId, attributes, metrics, definition },
+    const input = { experimentId: trapExperimentId, attributes, metrics, definition };
+    const queries = userFactsQueries({ dialect: 'duckdb', files }, input);
+    const frameNameOf = new Map(
+      [...userFactsColumnNames(input)].map(([frame, sql]) => [sql, frame]),
     );
-    const users = await warehouse.query(queries.users);
+    const users = (await warehouse.query(queries.users)).map((row) =>
+      Object.fromEntries(
+        Object.entries(row).map(([name, v]) => [frameNameOf.get(name) ?? name, v]),
+      ),
+    );
     const [counts] = await warehouse.query(queries.counts);
 
     expect(expected.frame.height).toBeGreaterThan(1000);
