@@ -47,6 +47,7 @@ const floors: readonly { floor: string; level: number; paths: readonly string[] 
       'shared/assignment',
       'shared/live',
       'shared/provenance',
+      'shared/moments',
       'shared/warehouse',
     ],
   },
