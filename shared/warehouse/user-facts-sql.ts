@@ -36,6 +36,8 @@ export interface UserFactsInput {
   readonly attributes: readonly string[];
   readonly metrics: readonly MetricSpec[];
   readonly definition: ExperimentDefinition | undefined;
+  /** Whether to compute the derived covariates when the model asks for them (default true). */
+  readonly derived?: boolean;
 }
 
 /** The common table expressions of the facts, the last one `users`, and their parameters. */
@@ -68,7 +70,7 @@ export function userFactsColumnNames(input: UserFactsInput): ReadonlyMap<string,
     ...input.metrics
       .filter((metric) => (settings.get(metric.name)?.cuped ?? null) !== null)
       .map((metric, i): [string, string] => [`x.${metric.name}`, `covariate_${i}`]),
-    ...(modelSettings(input.definition).derived
+    ...(input.derived !== false && modelSettings(input.definition).derived
       ? [
           [recencyColumn, 'recency_days'] as [string, string],
           [frequencyColumn, 'frequency'] as [string, string],
@@ -122,7 +124,8 @@ export function userFactsCtes(source: CuratedEventsSource, input: UserFactsInput
   const lookbacks = [
     ...new Map(covariates.map((c) => [`${c.days}:${c.metric.eventType}`, c] as const)).values(),
   ];
-  const model = modelSettings(definition);
+  const derived = input.derived !== false && modelSettings(definition).derived;
+  const model = { derived, lookbackDays: modelSettings(definition).lookbackDays };
 
   const ctes: string[] = [
     `events AS (

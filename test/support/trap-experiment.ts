@@ -2,7 +2,7 @@
  * A generated experiment with every trap of the statistics conventions, run through the local
  * stack so its curated Parquet is what production writes: late exposures (first exposure
  * before the window's start, a repeat inside it; exposures after its end), users exposed in two
- * variants, events before exposure and outside the window, duplicate rows within a batch and
+ * variants, events before exposure and outside the window, purchases at the exposure instant, duplicate rows within a batch and
  * across two overlapping batches, a ratio metric, CUPED lookbacks and derived covariates.
  */
 import { readdir } from 'node:fs/promises';
@@ -61,7 +61,15 @@ export async function runTrapExperiment(
   users: number,
 ): Promise<{ readonly document: ResultDocument; readonly files: readonly string[] }> {
   const options = { users, seed: 1616, experimentId: trapExperimentId, history: true };
-  const rows = [...generateEvents(options, emptyTruth(options))];
+  const rows = [...generateEvents(options, emptyTruth(options))].flatMap((row, i) =>
+    // Some purchases at the very instant of an exposure: they count.
+    row[4] === 'exposure' && i % 40 === 0
+      ? [
+          row,
+          [`${row[0]}p`, ...row.slice(1, 4), 'purchase', row[5] ?? '', '12.50', ...row.slice(7)],
+        ]
+      : [row],
+  );
   const first = path.join(stack.dataDir, 'traps-1.csv');
   const second = path.join(stack.dataDir, 'traps-2.csv');
   // The batches overlap by a tenth of the rows: those arrive twice, in different batches.

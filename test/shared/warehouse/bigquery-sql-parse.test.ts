@@ -10,6 +10,8 @@ import {
   metricSpecs,
   type ExperimentDefinition,
 } from '../../../shared/analysis/experiment-definition.ts';
+import type { MomentsSchema } from '../../../shared/moments/moments-table.ts';
+import { momentsQuery } from '../../../shared/warehouse/moments-sql.ts';
 import type { CuratedEventsSource } from '../../../shared/warehouse/sql-dialect.ts';
 import { userFactsQueries } from '../../../shared/warehouse/user-facts-sql.ts';
 import { trapDefinition } from '../../support/trap-experiment.ts';
@@ -24,7 +26,31 @@ const duckdb: CuratedEventsSource = { dialect: 'duckdb', files: ['/data/batch_id
 function queriesOf(source: CuratedEventsSource, definition: ExperimentDefinition | undefined) {
   const metrics = definition === undefined ? defaultMetrics : metricSpecs(definition);
   const input = { experimentId: 'e', attributes: ['device', 'landing_page'], metrics, definition };
-  return Object.entries(userFactsQueries(source, input));
+  const schema: MomentsSchema = {
+    attributes: ['device'],
+    metrics: [
+      ...metrics.map((metric) => ({
+        name: metric.name,
+        kind: 'value' as const,
+        type: metric.type,
+        paired: definition !== undefined && metric.name === 'revenue',
+      })),
+      ...(definition === undefined
+        ? []
+        : [
+            {
+              name: 'revenue_per_order',
+              kind: 'ratio' as const,
+              type: 'continuous' as const,
+              paired: true,
+            },
+          ]),
+    ],
+  };
+  return [
+    ...Object.entries(userFactsQueries(source, input)),
+    ['moments', momentsQuery(source, { experimentId: 'e', schema, definition })] as const,
+  ];
 }
 
 describe.each([
