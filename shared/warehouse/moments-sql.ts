@@ -174,7 +174,6 @@ GROUP BY ${cellKeys.join(', ')}`;
   SELECT variant, metric, day, amount,
     COALESCE(SUM(amount) OVER (PARTITION BY user_id, metric ORDER BY day ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before
   FROM daily_amounts
-  WHERE amount <> 0
 )`);
   }
   const sections = [cells];
