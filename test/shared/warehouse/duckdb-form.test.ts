@@ -6,6 +6,9 @@
  * - the moments give every cell, daily increment, value count and count of the in-process
  *   moments table (momentsOfUsers over that frame; shared/moments/moments-table.ts).
  */
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pl from 'nodejs-polars';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { duckdbWarehouse } from '../../../shared/adapters/warehouse/duckdb-warehouse.ts';
@@ -23,6 +26,7 @@ import {
   userFactsColumnNames,
   userFactsQueries,
 } from '../../../shared/warehouse/user-facts-sql.ts';
+import { runFiles } from '../../../shared/local/run-files.ts';
 import { openLocalStack, type LocalStack } from '../../support/local-stack.ts';
 import {
   runTrapExperiment,
@@ -31,19 +35,37 @@ import {
 } from '../../support/trap-experiment.ts';
 
 let stack: LocalStack;
-let files: readonly string[];
-let attributes: readonly string[];
+/** The curated files of each experiment: the trap experiment, the sample dataset's. */
+const curated = new Map<string, readonly string[]>();
 const warehouse = duckdbWarehouse();
+const sampleExperimentId = 'checkout-redesign';
 
 beforeAll(async () => {
   stack = await openLocalStack({}, { chain: true });
-  ({ files } = await runTrapExperiment(stack, 4000));
+  curated.set(trapExperimentId, (await runTrapExperiment(stack, 4000)).files);
+  const sample = fileURLToPath(new URL('../../../datasets/events-sample.csv', import.meta.url));
+  await runFiles(stack.deps, [{ path: sample }]);
+  const folder = path.join(
+    stack.dataDir,
+    'buckets',
+    stack.deps.config.buckets.curated,
+    'events',
+    `experiment_id=${sampleExperimentId}`,
+  );
+  curated.set(
+    sampleExperimentId,
+    (await readdir(folder)).map((name) => path.join(folder, name)),
+  );
+}, 300_000);
+
+/** The attribute columns of curated files (every column beyond the contract's), sorted. */
+function attributesOf(files: readonly string[]): string[] {
   const core = new Set<string>(curatedColumns);
-  attributes = pl
+  return pl
     .scanParquet(files[0] ?? '')
     .columns.filter((name) => !core.has(name))
     .sort();
-}, 300_000);
+}
 
 afterAll(async () => {
   await warehouse.close();
@@ -69,14 +91,18 @@ function expectSameRows(actual: readonly WarehouseRow[], expected: readonly Ware
   }
 }
 
-describe.each([
-  ['the trap definition', trapDefinition],
-  ['no definition', undefined],
-])('per-user facts with %s', (_label, definition: ExperimentDefinition | undefined) => {
+const cases: [string, string, ExperimentDefinition | undefined][] = [
+  ['the trap experiment with its definition', trapExperimentId, trapDefinition],
+  ['the trap experiment without a definition', trapExperimentId, undefined],
+  ['the sample dataset', sampleExperimentId, undefined],
+];
+
+describe.each(cases)('per-user facts of %s', (_label, experimentId, definition) => {
   it('gives buildUserFrame, user by user, and the same counts', async () => {
+    const files = curated.get(experimentId) ?? [];
     const metrics = metricSpecs(definition);
     const expected = await buildUserFrame(files, metrics, definition);
-    const input = { experimentId: trapExperimentId, attributes, metrics, definition };
+    const input = { experimentId, attributes: attributesOf(files), metrics, definition };
     const queries = userFactsQueries({ dialect: 'duckdb', files }, input);
     const frameNameOf = new Map(
       [...userFactsColumnNames(input)].map(([frame, sql]) => [sql, frame]),
@@ -117,11 +143,9 @@ function expectClose(actual: unknown, expected: unknown, where = ''): void {
   expect(actual, where).toEqual(expected);
 }
 
-describe.each([
-  ['the trap definition', trapDefinition],
-  ['no definition', undefined],
-])('moments with %s', (_label, definition: ExperimentDefinition | undefined) => {
+describe.each(cases)('moments of %s', (_label, experimentId, definition) => {
   it('gives every moment of the in-process moments table', async () => {
+    const files = curated.get(experimentId) ?? [];
     const metrics = metricSpecs(definition);
     const expected = await momentsOfUsers(
       await buildUserFrame(files, metrics, definition),
@@ -129,11 +153,11 @@ describe.each([
     );
     const query = momentsQuery(
       { dialect: 'duckdb', files },
-      { experimentId: trapExperimentId, schema: expected.schema, definition },
+      { experimentId, schema: expected.schema, definition },
     );
     const actual = momentsFromRows(expected.schema, await warehouse.query(query));
 
-    expect(expected.schema.attributes).toEqual(attributes);
+    expect(expected.schema.attributes).toEqual(attributesOf(files));
     expect(expected.cells.length).toBeGreaterThan(100);
     expect(expected.increments.length).toBeGreaterThan(20);
     expect(expected.valueCounts.length).toBeGreaterThan(20);
