@@ -78,12 +78,16 @@ export async function buildUserFrame(
   const exposureRows = inWindow.filter(plan.exposure);
   const [exposures, counted] = await Promise.all([
     exposureRows
-      // Sorted once: a user's first exposure is the first of their rows (keep: 'first' keeps
-      // frame order, unlike an aggregation's first()).
+      // Sorted once: a group-by keeps each group's rows in frame order, so a user's first row
+      // is their first exposure; the same pass counts their variants.
       .sort(['timestamp', 'event_id'])
-      .unique({ subset: ['user_id'], keep: 'first' })
-      .select('user_id', 'variant', pl.col('timestamp').alias('__exposed_at'), ...attributes)
-      .join(exposureRows.groupBy('user_id').agg(plan.variantCount), { on: 'user_id' })
+      .groupBy('user_id')
+      .agg(
+        pl.col('variant').first(),
+        pl.col('timestamp').first().alias('__exposed_at'),
+        ...attributes.map((name) => pl.col(name).first()),
+        plan.variantCount,
+      )
       .collect(),
     scan.select(plan.count).collect(),
   ]);
