@@ -79,13 +79,26 @@ export async function runTrapExperiment(
     definition: trapDefinition,
     source: 'trap experiment',
   });
+  const files = await curatedFilesOf(stack, trapExperimentId);
+  return { document, files };
+}
+
+/**
+ * The curated Parquet files of an experiment in a local stack, sorted.
+ * @param stack - the local stack
+ * @param experimentId - the experiment
+ * @returns absolute paths
+ */
+export async function curatedFilesOf(
+  stack: LocalStack,
+  experimentId: string,
+): Promise<readonly string[]> {
   const folder = path.join(
     stack.dataDir,
     'buckets',
     stack.deps.config.buckets.curated,
     'events',
-    `experiment_id=${trapExperimentId}`,
+    `experiment_id=${experimentId}`,
   );
-  const files = (await readdir(folder)).sort().map((name) => path.join(folder, name));
-  return { document, files };
+  return (await readdir(folder)).sort().map((name) => path.join(folder, name));
 }

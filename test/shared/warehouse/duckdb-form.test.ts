@@ -6,8 +6,6 @@
  * - the moments give every cell, daily increment, value count and count of the in-process
  *   moments table (momentsOfUsers over that frame; shared/moments/moments-table.ts).
  */
-import { readdir } from 'node:fs/promises';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pl from 'nodejs-polars';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,6 +27,7 @@ import {
 import { runFiles } from '../../../shared/local/run-files.ts';
 import { openLocalStack, type LocalStack } from '../../support/local-stack.ts';
 import {
+  curatedFilesOf,
   runTrapExperiment,
   trapDefinition,
   trapExperimentId,
@@ -45,17 +44,7 @@ beforeAll(async () => {
   curated.set(trapExperimentId, (await runTrapExperiment(stack, 4000)).files);
   const sample = fileURLToPath(new URL('../../../datasets/events-sample.csv', import.meta.url));
   await runFiles(stack.deps, [{ path: sample }]);
-  const folder = path.join(
-    stack.dataDir,
-    'buckets',
-    stack.deps.config.buckets.curated,
-    'events',
-    `experiment_id=${sampleExperimentId}`,
-  );
-  curated.set(
-    sampleExperimentId,
-    (await readdir(folder)).map((name) => path.join(folder, name)),
-  );
+  curated.set(sampleExperimentId, await curatedFilesOf(stack, sampleExperimentId));
 }, 300_000);
 
 /** The attribute columns of curated files (every column beyond the contract's), sorted. */
