@@ -4,9 +4,11 @@
  * answer. `tsx scripts/bench/oracle.ts save|check [--events 1000000]` runs the chain on the
  * generated file and on the traffic-shaped file of that size (each generated once and cached),
  * drops what differs between runs by design (`computed_at`, also in `provenance`, the data folder
- * in report paths),
- * adds the SHA-256 of each report CSV, of each batch's rejections CSV (every row error, not only
- * the sample the document shows) and of each curated file's rows and schema, and either writes `bench/.cache/oracle-<shape>-<events>.json`
+ * in report paths, and the analysis's identity: its id, fingerprint and `analysis_version` follow
+ * the code's version, so any change of the analysis code moves them), adds the SHA-256 of each
+ * report CSV's rows (below its provenance line), of each batch's rejections CSV (every row error,
+ * not only the sample the document shows) and of each curated file's rows and schema, and either
+ * writes `bench/.cache/oracle-<shape>-<events>.json`
  * or compares with it, printing every path that moved (exit 1 when any did).
  */
 import { createHash } from 'node:crypto';
@@ -50,21 +52,28 @@ async function runDocument(file: string): Promise<unknown> {
   if (run.code !== 0) throw new Error(`abtest run failed: ${run.stderr}`);
   const document = JSON.parse(run.stdout) as {
     experiments: {
+      analysis_id?: string;
       computed_at?: string;
-      provenance?: { computed_at?: string };
+      provenance?: Record<string, unknown> | null;
       report?: { csv?: string; pdf?: string } | null;
     }[];
   };
   for (const experiment of document.experiments) {
+    const analysisId = experiment.analysis_id ?? '';
+    delete experiment.analysis_id;
     delete experiment.computed_at;
-    delete experiment.provenance?.computed_at;
+    for (const key of ['computed_at', 'fingerprint', 'analysis_version']) {
+      delete experiment.provenance?.[key];
+    }
     const report = experiment.report;
     if (report?.csv !== undefined) {
-      const csv = await readFile(report.csv);
-      Object.assign(report, { csv_sha256: sha256(csv) });
+      const rows = (await readFile(report.csv, 'utf8')).replace(/^#[^\n]*\n/, '');
+      Object.assign(report, { csv_sha256: sha256(rows) });
     }
     for (const key of ['csv', 'pdf'] as const) {
-      if (report?.[key] !== undefined) report[key] = path.relative(dataDir, report[key]);
+      if (report?.[key] !== undefined) {
+        report[key] = path.relative(dataDir, report[key]).replaceAll(analysisId, '<analysis>');
+      }
     }
   }
   const stored = {

@@ -104,6 +104,8 @@ export function experimentFingerprint(
  * @param inputs - every batch used
  * @param computedAt - when it was computed (ISO-8601)
  * @param request - what an `analytics/run` request changed (nothing by default)
+ * @param engine - the engine that computed it (`inprocess` by default). Not in the fingerprint:
+ *   every engine gives the same numbers, so switching engines finds the same analysis.
  * @returns the block, inputs sorted by batch id
  * @example analysisIdOf(analysisProvenance(experiment, inputs, now).fingerprint)
  */
@@ -112,11 +114,12 @@ export function analysisProvenance(
   inputs: readonly ProvenanceInput[],
   computedAt: string,
   request: AnalysisRequestSettings = {},
+  engine: Provenance['engine'] = analysisEngine,
 ): Provenance {
   const version = analysisVersion();
   return {
     abtest_version: abtestVersion,
-    engine: analysisEngine,
+    engine,
     analysis_version: version,
     definition_version: experiment.definition === null ? null : experiment.version,
     inputs: [...inputs].sort((a, b) => compareText(a.batch_id, b.batch_id)),

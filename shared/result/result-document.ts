@@ -315,7 +315,10 @@ export type ProvenanceRequest = z.infer<typeof provenanceRequestSchema>;
 export const provenanceSchema = z
   .object({
     abtest_version: z.string().meta({ description: "abtest's version (package.json)." }),
-    engine: z.enum(['inprocess']).meta({ description: 'The analysis engine that computed it.' }),
+    engine: z.enum(['inprocess', 'duckdb', 'bigquery']).meta({
+      description:
+        'The analysis engine that computed it (ABTEST_ENGINE): inprocess, duckdb or bigquery.',
+    }),
     analysis_version: sha256Hex.meta({
       description:
         'SHA-256 of the statistics code path (shared/stats, shared/models, shared/analysis) and the engine version.',
