@@ -47,6 +47,8 @@ const floors: readonly { floor: string; level: number; paths: readonly string[] 
       'shared/assignment',
       'shared/live',
       'shared/provenance',
+      'shared/moments',
+      'shared/warehouse',
     ],
   },
   { floor: 'adapter', level: 1, paths: ['shared/adapters'] },

@@ -78,12 +78,16 @@ export async function buildUserFrame(
   const exposureRows = inWindow.filter(plan.exposure);
   const [exposures, counted] = await Promise.all([
     exposureRows
-      // Sorted once: a user's first exposure is the first of their rows (keep: 'first' keeps
-      // frame order, unlike an aggregation's first()).
+      // Sorted once: a group-by keeps each group's rows in frame order, so a user's first row
+      // is their first exposure; the same pass counts their variants.
       .sort(['timestamp', 'event_id'])
-      .unique({ subset: ['user_id'], keep: 'first' })
-      .select('user_id', 'variant', pl.col('timestamp').alias('__exposed_at'), ...attributes)
-      .join(exposureRows.groupBy('user_id').agg(plan.variantCount), { on: 'user_id' })
+      .groupBy('user_id')
+      .agg(
+        pl.col('variant').first(),
+        pl.col('timestamp').first().alias('__exposed_at'),
+        ...attributes.map((name) => pl.col(name).first()),
+        plan.variantCount,
+      )
       .collect(),
     scan.select(plan.count).collect(),
   ]);
@@ -349,16 +353,31 @@ export function float64Column(series: pl.Series): Float64Array {
 }
 
 /**
- * A text column as sorted levels and codes, computed by polars (a dense rank is the code of
- * each value among the sorted distinct values), so no string reaches JS but the levels.
+ * A text column as sorted levels and codes, computed by polars (each value replaced by the
+ * index of its level among the sorted distinct values: a third of the cost of a dense rank), so
+ * no string reaches JS but the levels.
  * @param series - a polars string series without nulls
  * @returns levels in byte order and one code per row
  * @example categorical(pl.Series('v', ['b', 'a', 'b'])) // { levels: ['a','b'], codes: [1,0,1] }
  */
 export function categorical(series: pl.Series): CategoricalColumn {
   const levels = series.unique().sort().toArray() as string[];
-  const ranks = series.rank('dense').cast(pl.UInt32).toTypedArray() as Uint32Array;
-  const codes = new Uint32Array(ranks.length);
-  for (let i = 0; i < ranks.length; i += 1) codes[i] = (ranks[i] ?? 1) - 1;
+  if (levels.length === 0) return { levels, codes: new Uint32Array(0) };
+  const codes = series
+    .alias('text')
+    .toFrame()
+    .select(
+      pl
+        .col('text')
+        .replaceStrict(
+          levels,
+          levels.map((_, code) => code),
+          undefined,
+          pl.UInt32,
+        )
+        .alias('code'),
+    )
+    .getColumn('code')
+    .toTypedArray() as Uint32Array;
   return { levels, codes };
 }

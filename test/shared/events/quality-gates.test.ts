@@ -13,11 +13,9 @@ import { checkDefinition } from '../../../shared/analysis/experiment-definition.
 import { loadConfig } from '../../../shared/config/load-config.ts';
 import { rangeText } from '../../../shared/events/quality-gates.ts';
 import { createLogger } from '../../../shared/logging/logger.ts';
-import { findBatch } from '../../../shared/store/batch-records.ts';
 import { insertExperiment } from '../../../shared/store/experiment-records.ts';
-import { ingestCsvFile } from '../../support/ingest-csv-file.ts';
 import type { StageDeps } from '../../../shared/stages/stage-deps.ts';
-import { validateBatch } from '../../../shared/stages/validate.ts';
+import { validatedBatch } from '../../support/validated-batch.ts';
 
 let dataDir = '';
 let adapters: Adapters;
@@ -56,17 +54,7 @@ const row = (i: number, experiment: string, value: string, price: string) =>
 async function validated(name: string, rows: readonly string[]) {
   const file = path.join(dataDir, name);
   await writeFile(file, [header, ...rows, ''].join('\n'));
-  const { batch } = await ingestCsvFile(deps, file);
-  await validateBatch(deps, batch.batch_id);
-  const outcome = await findBatch(deps.db, batch.batch_id);
-  if (outcome === undefined) throw new Error('no batch');
-  return outcome as typeof outcome & {
-    rows_read: number;
-    accepted: number;
-    rejected: number;
-    errors: { line: number | null; column: string | null; value: string | null; reason: string }[];
-    error_message: string | null;
-  };
+  return validatedBatch(deps, file, name);
 }
 
 describe('quality gates', () => {
