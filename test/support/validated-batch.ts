@@ -2,11 +2,10 @@
  * A file through the ingest and validate stages, as an upload would go, and the batch it left:
  * for tests of what validation accepts and rejects.
  */
-import { hashFile } from '../../shared/events/hash-file.ts';
 import { findBatch } from '../../shared/store/batch-records.ts';
-import { ingestUpload } from '../../shared/stages/ingest.ts';
 import type { StageDeps } from '../../shared/stages/stage-deps.ts';
 import { validateBatch } from '../../shared/stages/validate.ts';
+import { ingestCsvFile } from './ingest-csv-file.ts';
 
 /** The batch row a validation left, with the fields these tests read. */
 export interface ValidatedBatch {
@@ -38,15 +37,7 @@ export async function validatedBatch(
   source: string,
   options?: Readonly<Record<string, unknown>>,
 ): Promise<ValidatedBatch> {
-  const { sha256, bytes } = await hashFile(file);
-  const { batch } = await ingestUpload(deps, {
-    content: file,
-    source,
-    format: 'csv',
-    contentHash: sha256,
-    byteSize: bytes,
-    ...(options === undefined ? {} : { options }),
-  });
+  const { batch } = await ingestCsvFile(deps, file, source, options);
   await validateBatch(deps, batch.batch_id);
   const outcome = await findBatch(deps.db, batch.batch_id);
   if (outcome === undefined) throw new Error(`batch ${batch.batch_id} vanished`);
