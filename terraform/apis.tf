@@ -2,8 +2,10 @@
 # project; destroying the configuration leaves them enabled (disable_on_destroy = false).
 locals {
   apis = toset([
-    "artifactregistry.googleapis.com", # function images
-    "cloudbuild.googleapis.com",       # function builds
+    "artifactregistry.googleapis.com",   # function images
+    "bigquery.googleapis.com",           # the warehouse engine (terraform/warehouse.tf)
+    "bigqueryconnection.googleapis.com", # its BigLake connection
+    "cloudbuild.googleapis.com",         # function builds
     "cloudfunctions.googleapis.com",
     "cloudscheduler.googleapis.com",
     "cloudtrace.googleapis.com", # traces of the chain (ABTEST_TRACING=cloud-trace)

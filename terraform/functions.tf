@@ -171,7 +171,7 @@ locals {
       name              = "analyze"
       description       = "abtest.batch.validated and abtest.rerun: analyses the experiments a batch touched, or every running one; records its webhook deliveries."
       trigger           = { type = "pubsub-push" }
-      extra_environment = local.webhook_environment
+      extra_environment = merge(local.webhook_environment, local.warehouse_environment)
       secret_environment = {
         DB_PASSWORD           = local.secrets.db_password
         ABTEST_WEBHOOK_SECRET = local.secrets.webhook_secret

@@ -256,3 +256,31 @@ variable "tracing" {
     error_message = "tracing must be cloud-trace or off."
   }
 }
+
+variable "analysis_engine" {
+  type        = string
+  description = "Where the analyze function analyses (ABTEST_ENGINE): inprocess (default), duckdb (in the function, over the curated Parquet), bigquery (the BigLake table of terraform/warehouse.tf), or auto (bigquery for experiments whose curated bytes pass bigquery_threshold_bytes)."
+  default     = "inprocess"
+  validation {
+    condition     = contains(["inprocess", "duckdb", "bigquery", "auto"], var.analysis_engine)
+    error_message = "analysis_engine is one of inprocess, duckdb, bigquery, auto."
+  }
+}
+
+variable "bigquery_location" {
+  type        = string
+  description = "Location of the BigQuery dataset and BigLake connection; it must contain the curated bucket's region (US for us-central1, EU for europe-west1, or that region itself)."
+  default     = "US"
+}
+
+variable "bigquery_threshold_bytes" {
+  type        = number
+  description = "With analysis_engine = auto: experiments whose curated Parquet passes this many bytes are analysed on BigQuery (ABTEST_BIGQUERY_THRESHOLD_BYTES)."
+  default     = 10737418240
+}
+
+variable "bigquery_max_bytes_billed" {
+  type        = number
+  description = "The most bytes one analysis query may bill; a query that would scan more fails unbilled (ABTEST_BIGQUERY_MAX_BYTES_BILLED)."
+  default     = 107374182400
+}

@@ -48,6 +48,7 @@ const floors: readonly { floor: string; level: number; paths: readonly string[] 
       'shared/live',
       'shared/provenance',
       'shared/moments',
+      'shared/warehouse',
     ],
   },
   { floor: 'adapter', level: 1, paths: ['shared/adapters'] },

@@ -46,6 +46,8 @@ export interface ChainResult {
   readonly size: number;
   readonly chain: BenchLine;
   readonly analyze: BenchLine;
+  /** The DuckDB form of the warehouse query (the moments table) on the same curated Parquet. */
+  readonly warehouse: BenchLine;
   readonly stages: readonly StageCost[];
 }
 
@@ -208,8 +210,25 @@ export async function chainBench(events: number, shape: Shape, runs = 1): Promis
     duckdb_cpu_s: round(duckParquet.cpuSeconds),
     ratio: round(analyzeSeconds / duckSeconds),
   };
+  const moments = await measureProcess(tsx, [
+    path.join(import.meta.dirname, 'warehouse-moments.ts'),
+    experimentDir.replace(/^experiment_id=/, ''),
+    ...curated,
+  ]);
+  const momentsSeconds = (JSON.parse(moments.stdout) as { seconds: number }).seconds;
+  const warehouse: BenchLine = {
+    case: 'moments query, DuckDB form (ABTEST_ENGINE=duckdb)',
+    shape,
+    events: accepted,
+    wall_s: round(momentsSeconds),
+    cpu_s: round(moments.cpuSeconds),
+    peak_rss_mb: moments.peakRssMb,
+    duckdb_wall_s: round(duckSeconds),
+    duckdb_cpu_s: round(duckParquet.cpuSeconds),
+    ratio: round(momentsSeconds / duckSeconds),
+  };
   await rm(dataDir, { recursive: true, force: true });
-  return { size: events, chain, analyze: stage, stages: stageCosts(run) };
+  return { size: events, chain, analyze: stage, warehouse, stages: stageCosts(run) };
 }
 
 /**

@@ -3,17 +3,20 @@
  * run before a change and compared after it, so a faster data path is known to give the same
  * answer. `tsx scripts/bench/oracle.ts save|check [--events 1000000]` runs the chain on the
  * generated file and on the traffic-shaped file of that size (each generated once and cached),
- * drops what differs between runs by design (`computed_at`, the data folder in report paths, and
- * the analysis's identity: its id, fingerprint and `analysis_version` follow the code's version,
- * so any change of the analysis code moves them), adds the SHA-256 of each report CSV's rows
- * (below its provenance line), and either writes `bench/.cache/oracle-<shape>-<events>.json`
+ * drops what differs between runs by design (`computed_at`, also in `provenance`, the data folder
+ * in report paths, and the analysis's identity: its id, fingerprint and `analysis_version` follow
+ * the code's version, so any change of the analysis code moves them), adds the SHA-256 of each
+ * report CSV's rows (below its provenance line), of each batch's rejections CSV (every row error,
+ * not only the sample the document shows) and of each curated file's rows and schema, and either
+ * writes `bench/.cache/oracle-<shape>-<events>.json`
  * or compares with it, printing every path that moved (exit 1 when any did).
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import pl from 'nodejs-polars';
 import { cache } from './bench-setup.ts';
 import { benchFile, trafficFile } from './chain-bench.ts';
 import { measureProcess } from './measure-process.ts';
@@ -65,7 +68,7 @@ async function runDocument(file: string): Promise<unknown> {
     const report = experiment.report;
     if (report?.csv !== undefined) {
       const rows = (await readFile(report.csv, 'utf8')).replace(/^#[^\n]*\n/, '');
-      Object.assign(report, { csv_sha256: createHash('sha256').update(rows).digest('hex') });
+      Object.assign(report, { csv_sha256: sha256(rows) });
     }
     for (const key of ['csv', 'pdf'] as const) {
       if (report?.[key] !== undefined) {
@@ -73,8 +76,33 @@ async function runDocument(file: string): Promise<unknown> {
       }
     }
   }
+  const stored = {
+    rejections: {} as Record<string, string>,
+    curated: {} as Record<string, string>,
+  };
+  const buckets = path.join(dataDir, 'buckets');
+  for (const file of await filesUnder(path.join(buckets, 'raw', 'rejections'))) {
+    stored.rejections[path.relative(buckets, file)] = sha256(await readFile(file));
+  }
+  for (const file of await filesUnder(path.join(buckets, 'curated', 'events'))) {
+    const frame = pl.readParquet(file);
+    const schema = JSON.stringify(Object.entries(frame.schema).map(([k, v]) => [k, String(v)]));
+    stored.curated[path.relative(buckets, file)] = sha256(`${schema}\n${frame.writeCSV()}`);
+  }
   await rm(dataDir, { recursive: true, force: true });
-  return document;
+  return { ...(document as object), stored };
+}
+
+const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
+
+/** Every file under a folder, sorted (none when it does not exist). */
+async function filesUnder(folder: string): Promise<string[]> {
+  if (!existsSync(folder)) return [];
+  const entries = await readdir(folder, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.join(entry.parentPath, entry.name))
+    .sort();
 }
 
 /** Every path where two documents differ, with both values. */
@@ -112,7 +140,8 @@ for (const [shape, file] of [
     continue;
   }
   if (!existsSync(saved)) throw new Error(`no ${saved}: run "oracle.ts save" before the change`);
-  const found = differences(JSON.parse(await readFile(saved, 'utf8')), document);
+  const before: unknown = JSON.parse(await readFile(saved, 'utf8'));
+  const found = differences(before, document);
   moved += found.length;
   console.log(JSON.stringify({ case: 'oracle check', shape, events, moved: found.length }));
   for (const line of found.slice(0, 50)) console.log(`  ${line}`);

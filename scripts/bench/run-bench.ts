@@ -69,6 +69,7 @@ for (const shape of shapes) {
       JSON.stringify({ case: 'stages', shape: which, events: size, stages: result.stages }),
     );
     console.log(JSON.stringify(result.analyze));
+    console.log(JSON.stringify(result.warehouse));
   }
 }
 const scaling = shapes.flatMap((shape) => {
@@ -134,7 +135,7 @@ async function writeReadme(
     '| case | shape | events | wall (s) | CPU (s) | peak RSS (MB) | DuckDB wall / CPU (s) | ratio (wall) |',
     '|---|---|---:|---:|---:|---:|---:|---:|',
     ...chains.flatMap((result) =>
-      [result.chain, result.analyze].map(
+      [result.chain, result.analyze, result.warehouse].map(
         (r) =>
           `| ${r.case} | ${r.shape} | ${r.events.toLocaleString('en-US')} | ${r.wall_s} | ${r.cpu_s} | ${r.peak_rss_runs_mb?.join(', ') ?? r.peak_rss_mb} | ${r.duckdb_wall_s} / ${r.duckdb_cpu_s} | ${r.ratio} |`,
       ),

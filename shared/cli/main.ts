@@ -10,7 +10,7 @@ Usage:
   abtest plan --metric binomial --baseline RATE (--mde RELATIVE | --users TOTAL) [--arms N] [--ratio R] [--daily-users N] [--json]
   abtest generate --users N --seed S [--effect conversion=0.1] [--truth FILE] -o FILE
   abtest serve [--port 8080] [--data-dir DIR] [--bus inprocess|pubsub] [--rerun-every 1h]
-  abtest stream --config FILE [--run-for 3600] [--progress-interval 60] [--from FILE|-] [--out-dir DIR]
+  abtest stream --config FILE [--run-for 3600] [--progress-interval 60] [--from FILE|-|pubsub:SUBSCRIPTION] [--out-dir DIR] [--data-dir DIR]
 `;
 
 type Command = (args: readonly string[]) => Promise<number>;

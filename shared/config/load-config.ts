@@ -67,6 +67,12 @@ const envSchema = z.object({
   ABTEST_HTTP_MAX_CONNECTIONS: positiveInt.max(1_000_000).default(512),
   ABTEST_TICK_SECONDS: z.coerce.number().positive().max(86_400).default(60),
   ABTEST_NO_DATA_HOURS: z.coerce.number().positive().max(8760).default(24),
+  ABTEST_ENGINE: z.enum(['inprocess', 'duckdb', 'bigquery', 'auto']).default('inprocess'),
+  ABTEST_BIGQUERY_THRESHOLD_BYTES: positiveInt.default(10 * 1024 ** 3),
+  ABTEST_BIGQUERY_TABLE: z.string().min(1).optional(),
+  ABTEST_BIGQUERY_LOCATION: z.string().min(1).default('US'),
+  ABTEST_BIGQUERY_MAX_BYTES_BILLED: positiveInt.default(100 * 1024 ** 3),
+  ABTEST_BIGQUERY_TIMEOUT_SECONDS: positiveInt.max(21_600).default(600),
   LOG_LEVEL: z.enum(['debug', 'info', 'warning', 'error']).default('info'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
 });
@@ -206,6 +212,22 @@ export interface Config {
   readonly http: HttpLimits;
   /** The live layer (issue 14). */
   readonly live: LiveSettings;
+  /** Where analyses run (issue 16). */
+  readonly engine: EngineSettings;
+}
+
+/** Where the analysis of an experiment runs, and the BigQuery settings of the warehouse engine. */
+export interface EngineSettings {
+  /** `inprocess` (default), `duckdb`, `bigquery`, or `auto` (bigquery past the threshold). */
+  readonly engine: 'inprocess' | 'duckdb' | 'bigquery' | 'auto';
+  /** With `auto`, experiments whose curated bytes pass this run on BigQuery. */
+  readonly bigqueryThresholdBytes: number;
+  /** The BigLake table over the curated events, `project.dataset.table`. */
+  readonly bigqueryTable: string | undefined;
+  readonly bigqueryLocation: string;
+  /** A query that would bill more bytes fails before it costs anything. */
+  readonly bigqueryMaxBytesBilled: number;
+  readonly bigqueryTimeoutMs: number;
 }
 
 /** The live layer's settings. */
@@ -280,6 +302,14 @@ export function loadConfig(
       'invalid ABTEST_HTTP_HEADERS_TIMEOUT_SECONDS: must not exceed ABTEST_HTTP_REQUEST_TIMEOUT_SECONDS',
     );
   }
+  if (
+    (e.ABTEST_ENGINE === 'bigquery' || e.ABTEST_ENGINE === 'auto') &&
+    e.ABTEST_BIGQUERY_TABLE === undefined
+  ) {
+    throw new ConfigError(
+      `invalid ABTEST_BIGQUERY_TABLE: required when ABTEST_ENGINE is ${e.ABTEST_ENGINE}`,
+    );
+  }
   const dataDir = path.resolve(overrides.dataDir ?? e.ABTEST_DATA_DIR);
   return {
     dataDir,
@@ -319,6 +349,14 @@ export function loadConfig(
       maxConnections: e.ABTEST_HTTP_MAX_CONNECTIONS,
     },
     live: { tickSeconds: e.ABTEST_TICK_SECONDS, noDataHours: e.ABTEST_NO_DATA_HOURS },
+    engine: {
+      engine: e.ABTEST_ENGINE,
+      bigqueryThresholdBytes: e.ABTEST_BIGQUERY_THRESHOLD_BYTES,
+      bigqueryTable: e.ABTEST_BIGQUERY_TABLE,
+      bigqueryLocation: e.ABTEST_BIGQUERY_LOCATION,
+      bigqueryMaxBytesBilled: e.ABTEST_BIGQUERY_MAX_BYTES_BILLED,
+      bigqueryTimeoutMs: e.ABTEST_BIGQUERY_TIMEOUT_SECONDS * 1000,
+    },
   };
 }
 

@@ -97,7 +97,17 @@ export async function checkQualityGates(
   return rejections.sort((a, b) => a.record - b.record);
 }
 
-async function checkNullShares(
+/**
+ * Rejects a file when one of its columns is emptier than the gates allow.
+ * @param rows - the rows the shares are taken over (those that passed the contract)
+ * @param columns - the rows' columns (a gated column the file lacks is empty on every row)
+ * @param experimentId - the experiment the gates are of, for the message
+ * @param gates - the gates
+ * @param label - the file's name, for the message
+ * @throws {ValidationError} (422) naming the column and both shares
+ * @example await checkNullShares(rows, ['price'], 'e', { max_null_share: { price: 0.1 } }, 'a.csv')
+ */
+export async function checkNullShares(
   rows: pl.LazyDataFrame,
   columns: readonly string[],
   experimentId: string,

@@ -9,7 +9,7 @@
  * |---|---|---|
  * | `srm` | the analysis flags a sample-ratio mismatch (p < 0.001) | `error` |
  * | `guardrail` | a guardrail metric is harmed (`comparisons[].guardrail_harmed`) | `critical` |
- * | `rejected_rows` | a batch's rejected share is above half the rejection threshold | `warning` |
+ * | `rejected_rows` | a batch's rejected share is above half the rejection threshold; a batch rejected whole (a file error, or a share above the threshold) | `warning`; `error` when rejected whole |
  * | `no_data` | a running experiment has had no event for `ABTEST_NO_DATA_HOURS` | `warning` |
  * | `decision` | the primary metric's sequential decision changed (`comparisons[].decision.action`) | `info`; `error` for `stop: harm` |
  */
@@ -138,8 +138,10 @@ export function decisionSignal(
 }
 
 /**
- * The `rejected_rows` signal of a batch, when its rejected share is above half the threshold.
- * @param batch - the batch's id, source and counts
+ * The `rejected_rows` signal of a batch: `warning` when its rejected share is above half the
+ * threshold, `error` when it was rejected whole (a file error, or a rejected share above the
+ * threshold: every row lost).
+ * @param batch - the batch's id, source, counts, and the reason when it was rejected whole
  * @param threshold - the rejection threshold (ABTEST_REJECT_THRESHOLD)
  * @returns the signal, or undefined
  * @example rejectedRowsSignal({ batch_id: 'b', source: 'f.csv', rows_read: 100, rejected: 3 }, 0.05)?.kind // 'rejected_rows'
@@ -148,20 +150,38 @@ export function rejectedRowsSignal(
   batch: {
     readonly batch_id: string;
     readonly source: string;
-    readonly rows_read: number;
-    readonly rejected: number;
+    readonly rows_read: number | null;
+    readonly rejected: number | null;
+    /** Why the whole batch was rejected; absent when it was validated. */
+    readonly rejected_whole?: string | undefined;
   },
   threshold: number,
 ): AlertSignal | undefined {
-  if (batch.rows_read === 0) return undefined;
-  const share = batch.rejected / batch.rows_read;
+  const details = {
+    batch_id: batch.batch_id,
+    rejected: batch.rejected,
+    rows_read: batch.rows_read,
+  };
+  if (batch.rejected_whole !== undefined) {
+    return {
+      kind: 'rejected_rows',
+      metric: '',
+      severity: 'error',
+      message: `batch rejected whole: ${batch.rejected_whole}`,
+      details: { ...details, rejected_whole: true },
+    };
+  }
+  const rowsRead = batch.rows_read ?? 0;
+  const rejected = batch.rejected ?? 0;
+  if (rowsRead === 0) return undefined;
+  const share = rejected / rowsRead;
   if (!(share > threshold / 2)) return undefined;
   return {
     kind: 'rejected_rows',
     metric: '',
     severity: 'warning',
-    message: `${batch.source}: ${(share * 100).toFixed(1)}% of rows rejected (${batch.rejected} of ${batch.rows_read}), above half the threshold of ${(threshold * 100).toFixed(1)}%`,
-    details: { batch_id: batch.batch_id, rejected: batch.rejected, rows_read: batch.rows_read },
+    message: `${batch.source}: ${(share * 100).toFixed(1)}% of rows rejected (${rejected} of ${rowsRead}), above half the threshold of ${(threshold * 100).toFixed(1)}%`,
+    details,
   };
 }
 

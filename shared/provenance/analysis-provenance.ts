@@ -4,7 +4,7 @@
  * analyze stage builds it and `abtest verify` rebuilds its fingerprint the same way.
  */
 import { compareText, type ExperimentDefinition } from '../analysis/experiment-definition.ts';
-import type { Provenance, ProvenanceInput } from '../result/result-document.ts';
+import type { Provenance, ProvenanceInput, ProvenanceRequest } from '../result/result-document.ts';
 import type { UnitTableSettings } from '../units/unit-table-options.ts';
 import { abtestVersion } from '../version.ts';
 import { analysisEngine, analysisFingerprint } from './analysis-fingerprint.ts';
@@ -39,6 +39,35 @@ export interface AnalysisRequestSettings {
 }
 
 /**
+ * The `request` member of a provenance block: what the request changed, metrics sorted (the
+ * order they were asked in changes nothing), or null when it changed nothing.
+ * @param request - what an `analytics/run` request changed
+ * @returns the member, or null
+ * @example provenanceRequest({ alpha: 0.1 }) // { metrics: null, alpha: 0.1 }
+ */
+export function provenanceRequest(request: AnalysisRequestSettings): ProvenanceRequest {
+  if (request.metrics === undefined && request.alpha === undefined) return null;
+  return {
+    metrics: request.metrics === undefined ? null : [...new Set(request.metrics)].sort(compareText),
+    alpha: request.alpha ?? null,
+  };
+}
+
+/**
+ * What a provenance block's `request` member says the request changed, for recomputing its
+ * fingerprint (the inverse of {@link provenanceRequest}).
+ * @param member - the block's `request`
+ * @returns the request settings
+ * @example requestOfProvenance(null) // {}
+ */
+export function requestOfProvenance(member: ProvenanceRequest): AnalysisRequestSettings {
+  return {
+    ...(member?.metrics == null ? {} : { metrics: member.metrics }),
+    ...(member?.alpha == null ? {} : { alpha: member.alpha }),
+  };
+}
+
+/**
  * The fingerprint of an experiment over some inputs with the running code.
  * @param experiment - the experiment as stored
  * @param inputs - the batches, each with the SHA-256 of its raw bytes
@@ -63,7 +92,7 @@ export function experimentFingerprint(
       unit_table: experiment.unit_table,
       engine: analysisEngine,
       // Only a request adds this: an analysis of everything keeps its fingerprint.
-      ...(requested ? { request: { metrics: request.metrics ?? null } } : {}),
+      ...(requested ? { request: { metrics: provenanceRequest(request)?.metrics ?? null } } : {}),
     },
     analysisVersion: version,
   });
@@ -75,6 +104,8 @@ export function experimentFingerprint(
  * @param inputs - every batch used
  * @param computedAt - when it was computed (ISO-8601)
  * @param request - what an `analytics/run` request changed (nothing by default)
+ * @param engine - the engine that computed it (`inprocess` by default). Not in the fingerprint:
+ *   every engine gives the same numbers, so switching engines finds the same analysis.
  * @returns the block, inputs sorted by batch id
  * @example analysisIdOf(analysisProvenance(experiment, inputs, now).fingerprint)
  */
@@ -83,15 +114,17 @@ export function analysisProvenance(
   inputs: readonly ProvenanceInput[],
   computedAt: string,
   request: AnalysisRequestSettings = {},
+  engine: Provenance['engine'] = analysisEngine,
 ): Provenance {
   const version = analysisVersion();
   return {
     abtest_version: abtestVersion,
-    engine: analysisEngine,
+    engine,
     analysis_version: version,
     definition_version: experiment.definition === null ? null : experiment.version,
     inputs: [...inputs].sort((a, b) => compareText(a.batch_id, b.batch_id)),
     computed_at: computedAt,
+    request: provenanceRequest(request),
     fingerprint: experimentFingerprint(experiment, inputs, version, request),
   };
 }

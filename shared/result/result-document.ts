@@ -286,13 +286,39 @@ export const provenanceInputSchema = z.object({
 export type ProvenanceInput = z.infer<typeof provenanceInputSchema>;
 
 /**
+ * What a `POST /v1/analytics/run` request changed, as the fingerprint covers it: null for an
+ * analysis of every metric at the definition's alpha. `abtest verify` reads it back.
+ */
+export const provenanceRequestSchema = z
+  .object({
+    metrics: z.array(z.string()).nullable().meta({
+      description: 'The metrics analysed, sorted, when fewer than all; null for all of them.',
+    }),
+    alpha: finite.nullable().meta({
+      description: "The alpha asked for (1 - ci), when not the definition's; null otherwise.",
+    }),
+  })
+  .nullable()
+  // Absent in analyses stored before it existed, which were all analyses of everything.
+  .default(null)
+  .meta({
+    description:
+      "What a POST /v1/analytics/run request changed (metrics, alpha), as the fingerprint covers it; null for an analysis of every metric at the definition's alpha.",
+  });
+
+export type ProvenanceRequest = z.infer<typeof provenanceRequestSchema>;
+
+/**
  * Where an experiment object came from: the code, the definition and every input batch, and
  * the fingerprint over them that the analysis id is derived from (docs/report.md, "Provenance").
  */
 export const provenanceSchema = z
   .object({
     abtest_version: z.string().meta({ description: "abtest's version (package.json)." }),
-    engine: z.enum(['inprocess']).meta({ description: 'The analysis engine that computed it.' }),
+    engine: z.enum(['inprocess', 'duckdb', 'bigquery']).meta({
+      description:
+        'The analysis engine that computed it (ABTEST_ENGINE): inprocess, duckdb or bigquery.',
+    }),
     analysis_version: sha256Hex.meta({
       description:
         'SHA-256 of the statistics code path (shared/stats, shared/models, shared/analysis) and the engine version.',
@@ -302,9 +328,10 @@ export const provenanceSchema = z
     }),
     inputs: z.array(provenanceInputSchema).meta({ description: 'Every batch used, by batch id.' }),
     computed_at: z.string(),
+    request: provenanceRequestSchema,
     fingerprint: sha256Hex.meta({
       description:
-        'SHA-256 over the experiment id, the sorted inputs (batch id and sha256), the definition, the statistics settings and analysis_version. The analysis id is `an_` and its first 24 hex digits.',
+        'SHA-256 over the experiment id, the sorted inputs (batch id and sha256), the definition, the statistics settings (alpha as applied, the unit-table settings, the engine, the request when there is one) and analysis_version. The analysis id is `an_` and its first 24 hex digits.',
     }),
   })
   .meta({

@@ -6,7 +6,7 @@
  * run as `unchanged`; a burst of batches is coalesced into the analyses that actually differ.
  * The per-user table is kept beside it for the train stage.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { enqueueMessage } from '../adapters/event-bus/outbox.ts';
@@ -50,6 +50,7 @@ import { EMPTY_MOMENTS } from '../stats/index.ts';
 import { analysisInputs } from '../store/provenance-records.ts';
 import { updateJob } from '../store/job-records.ts';
 import { userTableKey } from '../store/storage-layout.ts';
+import { chooseAnalysisEngine } from '../warehouse/analysis-engine.ts';
 import { enqueueWebhookEvent } from '../webhooks/enqueue-webhook-event.ts';
 import { recordAnalysisAlerts } from './analysis-alerts.ts';
 import type { StageDeps } from './stage-deps.ts';
@@ -75,6 +76,36 @@ export interface AnalysisRequest {
 export interface AnalysisOutcome {
   readonly analysisId: string | null;
   readonly outcome: 'new' | 'unchanged' | 'no_data';
+}
+
+/**
+ * The engine that analyses an experiment (`ABTEST_ENGINE`, shared/warehouse/analysis-engine.ts).
+ * The warehouse engines (duckdb, bigquery) compute the moments table with the generated query
+ * (shared/warehouse/moments-sql.ts); until the statistics read a moments table, an analysis
+ * chosen for them runs in process, says so in the log, and names `inprocess` in its provenance.
+ * Unit tables always run in process.
+ */
+async function analysisEngineOf(
+  deps: StageDeps,
+  experimentId: string,
+  files: readonly string[],
+  unitTable: boolean,
+): Promise<'inprocess'> {
+  const settings = deps.config.engine;
+  if (unitTable || settings.engine === 'inprocess') return 'inprocess';
+  const sizes = await Promise.all(files.map(async (file) => (await stat(file)).size));
+  const chosen = chooseAnalysisEngine(
+    settings.engine,
+    sizes.reduce((sum, size) => sum + size, 0),
+    settings.bigqueryThresholdBytes,
+  );
+  if (chosen !== 'inprocess') {
+    deps.logger.warn('the statistics do not read a moments table yet: analysed in process', {
+      experiment_id: experimentId,
+      engine: chosen,
+    });
+  }
+  return 'inprocess';
 }
 
 /**
@@ -142,6 +173,7 @@ export async function analyzeExperiment(
     batches.map((batch) => deps.blobs.localFile(deps.config.buckets.curated, batch.curated_key)),
   );
   const unitTable = experiment.unit_table ?? undefined;
+  const engine = await analysisEngineOf(deps, experimentId, files, unitTable !== undefined);
   const requested = <M extends { readonly name: string }>(all: readonly M[]): readonly M[] =>
     request.metrics === undefined ? all : all.filter((m) => request.metrics!.includes(m.name));
   const eventMetrics: readonly MetricSpec[] = requested(metricSpecs(definition));
@@ -250,7 +282,7 @@ export async function analyzeExperiment(
     planning,
     by_day: byDay,
     report: null,
-    provenance: analysisProvenance(experiment, inputs, computedAt, request),
+    provenance: analysisProvenance(experiment, inputs, computedAt, request, engine),
   };
 
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'abtest-analyze-'));

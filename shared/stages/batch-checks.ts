@@ -136,7 +136,8 @@ export async function checkUnitTableBatch(
   const numeric = (await numericCovariateColumns(deps.db))
     .filter((rule) => rule.experimentId === options.experiment_id)
     .map((rule) => rule.column);
-  const units = await validateUnitTable(table, options, numeric);
+  const gates = (await findExperiment(deps.db, options.experiment_id))?.definition?.quality;
+  const units = await validateUnitTable(table, options, numeric, gates);
   return {
     rowsRead: units.rowsRead,
     rejections: units.rejections,

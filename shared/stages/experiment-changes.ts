@@ -153,36 +153,66 @@ export async function applyDefinitionFile(
   definition: ExperimentDefinition,
   actor: ChangeActor,
 ): Promise<FileOutcome> {
-  const outcome = await deps.db.transaction(async (tx): Promise<FileOutcome> => {
-    const current = await findExperiment(tx, definition.id, 'for update');
-    const stored = withoutStatus(definition);
-    if (current === undefined) {
-      const status = definition.status ?? 'running';
-      if (!(await insertExperiment(tx, stored, status))) {
-        throw new ValidationError(`experiment ${definition.id} was created meanwhile: retry`, 409);
-      }
-      await appendAudit(tx, {
-        experimentId: definition.id,
-        action: 'created',
-        actor,
-        from: null,
-        to: status,
-        reason: null,
-        changes: changedFields(null, stored),
-        version: 1,
-      });
-      await requestAnalysis(tx, definition.id);
-      return 'created';
-    }
-    const target = definition.status ?? current.status;
-    const moves = target !== current.status;
-    if (moves) checkTransition(definition.id, current.status, target);
-    const changed = await changeDefinition(tx, current, definition, actor);
-    if (moves) await moveStatus(tx, await mustFind(tx, definition.id), target, null, actor);
-    return changed || moves ? 'changed' : 'unchanged';
+  const [outcome] = await applyDefinitionFiles(deps, [definition], actor);
+  return outcome ?? 'unchanged';
+}
+
+/**
+ * Writes the definitions of one file (`experiments: [...]`, see definitions-file.ts) in one
+ * transaction: either every experiment is created or changed, or, when one of them is refused,
+ * none is.
+ * @param deps - the ports
+ * @param definitions - the parsed file's definitions, in file order
+ * @param actor - the file (and the token, for an upload over HTTP)
+ * @returns each definition's outcome, in file order
+ * @throws {ValidationError} 409 for an illegal move or a frozen field of any of them
+ * @example await applyDefinitionFiles(deps, parseExperimentDefinitions(text, 'all.yaml'), actor)
+ */
+export async function applyDefinitionFiles(
+  deps: StageDeps,
+  definitions: readonly ExperimentDefinition[],
+  actor: ChangeActor,
+): Promise<FileOutcome[]> {
+  const outcomes = await deps.db.transaction(async (tx) => {
+    const done: FileOutcome[] = [];
+    for (const definition of definitions) done.push(await applyDefinition(tx, definition, actor));
+    return done;
   });
-  if (outcome !== 'unchanged') await deps.bus.flush();
-  return outcome;
+  if (outcomes.some((outcome) => outcome !== 'unchanged')) await deps.bus.flush();
+  return outcomes;
+}
+
+async function applyDefinition(
+  tx: Queryable,
+  definition: ExperimentDefinition,
+  actor: ChangeActor,
+): Promise<FileOutcome> {
+  const current = await findExperiment(tx, definition.id, 'for update');
+  const stored = withoutStatus(definition);
+  if (current === undefined) {
+    const status = definition.status ?? 'running';
+    if (!(await insertExperiment(tx, stored, status))) {
+      throw new ValidationError(`experiment ${definition.id} was created meanwhile: retry`, 409);
+    }
+    await appendAudit(tx, {
+      experimentId: definition.id,
+      action: 'created',
+      actor,
+      from: null,
+      to: status,
+      reason: null,
+      changes: changedFields(null, stored),
+      version: 1,
+    });
+    await requestAnalysis(tx, definition.id);
+    return 'created';
+  }
+  const target = definition.status ?? current.status;
+  const moves = target !== current.status;
+  if (moves) checkTransition(definition.id, current.status, target);
+  const changed = await changeDefinition(tx, current, definition, actor);
+  if (moves) await moveStatus(tx, await mustFind(tx, definition.id), target, null, actor);
+  return changed || moves ? 'changed' : 'unchanged';
 }
 
 /** Stores a new definition when it differs, after the frozen-field check; true when changed. */

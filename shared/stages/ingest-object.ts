@@ -1,16 +1,16 @@
 /**
  * Ingest from Cloud Storage: the finalize event of an object in the raw bucket. Objects under
  * `uploads/` become batches like HTTP uploads (a unit-level table when the experiment its name
- * stands for has a definition with a `unit_table` block); definitions under `definitions/` are stored and
- * their experiment re-analysed (under the lifecycle's checks, see experiment-changes.ts); everything else (the stage's own `batches/` and `rejections/`
+ * stands for has a definition with a `unit_table` block); definitions under `definitions/` (one, or several under `experiments: [...]`) are stored and
+ * their experiments re-analysed (under the lifecycle's checks, see experiment-changes.ts); everything else (the stage's own `batches/` and `rejections/`
  * writes among them) is ignored, so the stage never triggers itself.
  */
-import { parseExperimentDefinition } from '../analysis/experiment-definition.ts';
+import { parseExperimentDefinitions } from '../analysis/definitions-file.ts';
 import { ValidationError } from '../errors/errors.ts';
 import { hashFile } from '../events/hash-file.ts';
 import { formatFromFileName, formatFromMediaType } from '../events/source-format.ts';
 import { definitionsPrefix, uploadsPrefix } from '../store/storage-layout.ts';
-import { applyDefinitionFile } from './experiment-changes.ts';
+import { applyDefinitionFiles } from './experiment-changes.ts';
 import { ingestUpload } from './ingest.ts';
 import { unitTableReading } from './unit-table-reading.ts';
 import type { StageDeps } from './stage-deps.ts';
@@ -37,8 +37,8 @@ export async function ingestStorageObject(
   if (object.bucket !== deps.config.buckets.raw) return 'ignored';
   if (object.name.startsWith(definitionsPrefix)) {
     const text = (await deps.blobs.read(object.bucket, object.name)).toString('utf8');
-    const definition = parseExperimentDefinition(text, object.name);
-    await applyDefinitionFile(deps, definition, {
+    const { definitions } = parseExperimentDefinitions(text, object.name);
+    await applyDefinitionFiles(deps, definitions, {
       tokenName: null,
       source: `gs://${object.bucket}/${object.name}`,
     });

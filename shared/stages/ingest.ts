@@ -25,6 +25,7 @@ import {
 } from '../store/batch-records.ts';
 import { groupCommit } from '../store/group-commit.ts';
 import { rawBatchKey } from '../store/storage-layout.ts';
+import { alertRejectedBatch } from './rejected-batch-alerts.ts';
 import type { StageDeps } from './stage-deps.ts';
 
 /** An upload whose bytes are complete, in memory or in a local file. */
@@ -121,6 +122,13 @@ async function receiveUpload(deps: StageDeps, upload: Upload): Promise<IngestOut
   };
   if (!(await recordNewBatch(deps.db, fresh))) {
     return { batch: await repeatedBatch(deps, upload.idempotencyKey, batchId), created: false };
+  }
+  if (fileError !== undefined) {
+    await alertRejectedBatch(
+      deps,
+      { ...fresh, rows_read: null, rejected: null },
+      fileError.message,
+    );
   }
   deps.logger.info(fileError === undefined ? 'batch received' : 'batch rejected', {
     batch_id: batchId,

@@ -6,7 +6,11 @@
  * to the live feed; then `no_data` alerts for running experiments without recent events. A
  * redelivered tick keeps its first time and snapshots nothing twice.
  */
-import { planVariants, type SnapshotSink } from '../analysis/experiment-definition.ts';
+import {
+  planVariants,
+  type ExperimentDefinition,
+  type SnapshotSink,
+} from '../analysis/experiment-definition.ts';
 import { enqueueMessage } from '../adapters/event-bus/outbox.ts';
 import { csvText } from '../csv/csv-text.ts';
 import { noDataSignal } from '../live/alert-rules.ts';
@@ -44,6 +48,41 @@ export const snapshotCsvColumns = [
 ] as const;
 
 /**
+ * The sinks a definition names, `postgres` when it names none (the monitor's and `abtest
+ * stream`'s one default).
+ * @param definition - the definition, or undefined
+ * @returns the sinks
+ * @example snapshotSinksOf(undefined) // ['postgres']
+ */
+export function snapshotSinksOf(
+  definition: Pick<ExperimentDefinition, 'sinks'> | undefined,
+): readonly SnapshotSink[] {
+  return definition?.sinks ?? ['postgres'];
+}
+
+/**
+ * A tick's rows as `csv` sink text: the header only on the first write of a file.
+ * @param experimentId - the experiment
+ * @param rows - the snapshot rows
+ * @param header - whether the file is new
+ * @returns the CSV text (CRLF lines)
+ * @example snapshotCsvText('exp1', rows, true)
+ */
+export function snapshotCsvText(
+  experimentId: string,
+  rows: readonly PosteriorSnapshot[],
+  header: boolean,
+): string {
+  const table = csvText(
+    snapshotCsvColumns,
+    rows.map((row) =>
+      snapshotCsvColumns.map((column) => (column === 'experiment_id' ? experimentId : row[column])),
+    ),
+  );
+  return header ? table : table.slice(table.indexOf('\n') + 1);
+}
+
+/**
  * The object key of an experiment's `csv` sink in the artifacts bucket.
  * @param experimentId - the experiment
  * @returns the key
@@ -73,7 +112,7 @@ export async function tickMonitor(
     const experiment = await findExperiment(deps.db, experimentId);
     if (experiment === undefined) continue;
     const definition = experiment.definition ?? undefined;
-    const sinks: readonly SnapshotSink[] = definition?.sinks ?? ['postgres'];
+    const sinks = snapshotSinksOf(definition);
     const rows = await deps.db.transaction(async (tx) => {
       await lockLiveState(tx, experimentId);
       const state = await liveArms(tx, experimentId);
@@ -87,7 +126,8 @@ export async function tickMonitor(
       });
       if (!fresh) return undefined;
       if (sinks.includes('postgres')) await insertSnapshots(tx, experimentId, snapshotRows);
-      if (sinks.includes('pubsub')) await publishSnapshot(tx, experimentId, tickIso, snapshotRows);
+      if (sinks.includes('pubsub'))
+        await enqueueSnapshotMessages(tx, experimentId, tickIso, snapshotRows);
       await markLiveArmsTicked(tx, experimentId);
       return snapshotRows;
     });
@@ -105,7 +145,18 @@ export async function tickMonitor(
   return done;
 }
 
-async function publishSnapshot(
+/**
+ * The `pubsub` sink: a tick's rows as outbox messages, one per row on
+ * `abtest.posterior.snapshot` and the experiment's counts on `abtest.progress` (each keyed by
+ * experiment, tick and variant, so a repeated tick is one message).
+ * @param tx - the transaction writing the tick
+ * @param experimentId - the experiment
+ * @param tickAt - the tick's time (ISO-8601)
+ * @param rows - the snapshot rows
+ * @returns when the messages are in the outbox (a flush sends them)
+ * @example await enqueueSnapshotMessages(tx, 'exp1', tickAt, rows)
+ */
+export async function enqueueSnapshotMessages(
   tx: Parameters<typeof enqueueMessage>[0],
   experimentId: string,
   tickAt: string,
@@ -149,13 +200,7 @@ async function appendCsv(
   const before = (await deps.blobs.exists(bucket, key))
     ? (await deps.blobs.read(bucket, key)).toString('utf8')
     : '';
-  const table = csvText(
-    snapshotCsvColumns,
-    rows.map((row) =>
-      snapshotCsvColumns.map((column) => (column === 'experiment_id' ? experimentId : row[column])),
-    ),
-  );
-  const text = before === '' ? table : before + table.slice(table.indexOf('\n') + 1);
+  const text = before + snapshotCsvText(experimentId, rows, before === '');
   await deps.blobs.write(bucket, key, text, { contentType: 'text/csv' });
 }
 

@@ -25,6 +25,7 @@ import {
   type CuratedPart,
 } from './batch-checks.ts';
 import { fileErrorEntry } from './ingest.ts';
+import { alertRejectedBatch } from './rejected-batch-alerts.ts';
 import type { StageDeps } from './stage-deps.ts';
 
 /** How many row errors a batch keeps in its record and the result document. */
@@ -174,6 +175,11 @@ async function rejectBatch(
       error_message: error.message,
       rejections_key: rejectionsObject,
     }),
+  );
+  await alertRejectedBatch(
+    deps,
+    { batch_id: batch.batch_id, source: batch.source, rows_read: rowsRead, rejected: rowsRead },
+    error.message,
   );
 }
 

@@ -9,7 +9,7 @@ import type { Queryable } from '../adapters/database/database.ts';
 import type { BucketNames } from '../config/load-config.ts';
 import { hashStream } from '../events/hash-file.ts';
 import { analysisIdOf } from '../provenance/analysis-fingerprint.ts';
-import { experimentFingerprint } from '../provenance/analysis-provenance.ts';
+import { experimentFingerprint, requestOfProvenance } from '../provenance/analysis-provenance.ts';
 import { analysisVersion } from '../provenance/analysis-version.ts';
 import type { Provenance } from '../result/result-document.ts';
 import { findExperiment } from './experiment-records.ts';
@@ -93,9 +93,17 @@ export async function verifyExperiment(
   }
   if (hashed.length < provenance.inputs.length) return outcome(null, reasons);
 
-  const fingerprint = experimentFingerprint(stored, hashed);
+  // An analysis an `analytics/run` request narrowed (some metrics, another alpha) is recomputed
+  // with the same request.
+  const request = requestOfProvenance(provenance.request);
+  const fingerprint = experimentFingerprint(stored, hashed, undefined, request);
   if (fingerprint !== provenance.fingerprint && reasons.length === 0) {
-    const recordedCode = experimentFingerprint(stored, hashed, provenance.analysis_version);
+    const recordedCode = experimentFingerprint(
+      stored,
+      hashed,
+      provenance.analysis_version,
+      request,
+    );
     const now = analysisVersion();
     reasons.push(
       recordedCode === provenance.fingerprint

@@ -8,8 +8,10 @@
  */
 import pl from 'nodejs-polars';
 import { attributePrefix, metricPrefix } from '../analysis/build-user-table.ts';
+import type { QualityGates } from '../analysis/experiment-definition.ts';
 import { ValidationError } from '../errors/errors.ts';
 import { canonicalColumnName } from '../events/events-contract.ts';
+import { checkNullShares, rangeChecks } from '../events/quality-gates.ts';
 import type { EventTable } from '../events/read-event-table.ts';
 import { rowIndexColumn } from '../events/read-event-table.ts';
 import type { Rejection } from '../events/validate-event-rows.ts';
@@ -42,14 +44,20 @@ const binaryValues = ['0', '1', 'true', 'false'];
  * @param options - variant column, unit column, metrics
  * @param numericColumns - the experiment's numeric covariates: a value there that is not a
  *   number is a row error
+ * @param gates - the experiment's quality gates (its definition's `quality`, columns matched
+ *   case-insensitively): a value outside its range is a row error naming the range, after the
+ *   table's own checks; a column emptier than its `max_null_share` (over the rows those checks
+ *   accept) rejects the file. None by default.
  * @returns the per-unit frame and the rejected rows
- * @throws {ValidationError} when a named column is missing or two rows share a unit
+ * @throws {ValidationError} when a named column is missing, two rows share a unit or a column
+ *   is emptier than its gate allows
  * @example await validateUnitTable(table, { kind: 'unit_table', experiment_id: 'e', variant_column: 'version' })
  */
 export async function validateUnitTable(
   table: EventTable,
   options: UnitTableOptions,
   numericColumns: readonly string[] = [],
+  gates: QualityGates = {},
 ): Promise<ValidatedUnitTable> {
   const find = (name: string) =>
     table.columns.find((c) => canonicalColumnName(c) === canonicalColumnName(name));
@@ -110,6 +118,11 @@ export async function validateUnitTable(
     ]);
   }
 
+  // The gates come last: a row the table's own checks reject is named for that first.
+  const ownChecks = checks.length;
+  const gated = spelledAsInHeader(gates, find);
+  checks.push(...rangeChecks(gated, table.columns));
+
   let frame: pl.DataFrame;
   try {
     frame = await table.frame
@@ -121,6 +134,13 @@ export async function validateUnitTable(
   }
   if (frame.height === 0)
     throw new ValidationError(`${table.label}: the file has a header but no rows`, 400);
+  await checkNullShares(
+    frame.lazy().filter(pl.col('__Problem').isNull().or(pl.col('__Problem').gtEq(ownChecks))),
+    table.columns,
+    options.experiment_id,
+    gated,
+    table.label,
+  );
 
   const rejected = frame.filter(pl.col('__Problem').isNotNull());
   const problems = rejected.getColumn('__Problem').toArray() as number[];
@@ -165,6 +185,18 @@ export async function validateUnitTable(
     )
     .sort('user_id');
   return { rowsRead: frame.height, frame: users, rejections, metrics, attributes, unitColumn };
+}
+
+/** The gates with their columns named as the header spells them (unknown ones kept as given). */
+function spelledAsInHeader(
+  gates: QualityGates,
+  find: (name: string) => string | undefined,
+): QualityGates {
+  const respell = <T>(byColumn: Readonly<Record<string, T>> | undefined) =>
+    byColumn === undefined
+      ? undefined
+      : Object.fromEntries(Object.entries(byColumn).map(([name, v]) => [find(name) ?? name, v]));
+  return { ranges: respell(gates.ranges), max_null_share: respell(gates.max_null_share) };
 }
 
 /** Binomial when every value is 0/1/true/false, continuous when every value is a finite number. */

@@ -1,14 +1,19 @@
 /**
  * `abtest stream` as a user runs it: seed 000's experiments file (`experiments: [...]`), NDJSON
- * events from a file, snapshots to the csv and log sinks with the reducer's counts; a bad line
- * is reported with its number and skipped.
+ * events from a file, snapshots to the csv, log and postgres (PGlite in the data folder) sinks
+ * with the reducer's counts; a bad line is reported with its number and skipped. The Pub/Sub
+ * source and sink are in stream-pubsub.test.ts.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../shared/adapters/open-adapters.ts';
+import { loadConfig } from '../../shared/config/load-config.ts';
 import { bayesianBinomialComparison } from '../../shared/stats/bayesian-beta-comparison.ts';
+import { readSnapshots } from '../../shared/store/live-records.ts';
 import { runAbtest } from '../support/abtest-cli.ts';
+import { eventLine as event } from '../support/ndjson-event.ts';
 
 let dir: string;
 
@@ -20,17 +25,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const event = (experiment: string, user: string, variant: string, type: string, t: string) =>
-  JSON.stringify({
-    experiment_id: experiment,
-    user_id: user,
-    variant,
-    event_type: type,
-    timestamp: t,
-  });
-
 describe('abtest stream', () => {
-  it('folds NDJSON events into posterior snapshots written to the csv and log sinks', async () => {
+  it('folds NDJSON events into posterior snapshots written to the csv, log and postgres sinks', async () => {
     await writeFile(
       path.join(dir, 'experiments.yaml'),
       [
@@ -76,11 +72,12 @@ describe('abtest stream', () => {
         '60',
         '--out-dir',
         'out',
+        '--data-dir',
+        'data',
       ],
-      { cwd: dir },
+      { cwd: dir, env: { DATABASE_URL: '' } },
     );
     expect(run.stderr).toContain('events.ndjson: line 28: not valid JSON');
-    expect(run.stderr).toContain('sinks postgres are written by the monitor stage');
     expect(run.code).toBe(0);
     const logged = run.stdout
       .trim()
@@ -122,6 +119,20 @@ describe('abtest stream', () => {
     ]);
     const other = await readFile(path.join(dir, 'out', 'other.snapshots.csv'), 'utf8');
     expect(other.trim().split('\r\n')[1]?.split(',').slice(3, 5)).toEqual(['1', '0']);
+    // The postgres sink: the same rows in the data folder's PGlite, the experiment registered.
+    const db = await openDatabase(loadConfig({ ABTEST_DATA_DIR: path.join(dir, 'data') }));
+    try {
+      expect(await readSnapshots(db, 'banner', { latest: true })).toEqual(
+        logged.map(({ experiment_id: _, ...row }) => row),
+      );
+      expect(await readSnapshots(db, 'other', { latest: false })).toEqual([]);
+      const registered = await db.query<{ experiment_id: string; status: string }>(
+        'SELECT experiment_id, status FROM experiments ORDER BY experiment_id',
+      );
+      expect(registered.rows).toEqual([{ experiment_id: 'banner', status: 'running' }]);
+    } finally {
+      await db.close();
+    }
   }, 60_000);
 
   it('refuses a config with a bad definition, naming it', async () => {

@@ -19,6 +19,7 @@ interface AlertBody {
   severity: string;
   status: string;
   count: number;
+  message: string;
   metric: string | null;
   acknowledged_by: string | null;
   acknowledged_note: string | null;
@@ -214,6 +215,36 @@ describe('alerts', () => {
       `?experiment_id=${experimentId}&status=open&severity=warning`,
     ).then((list) => list.filter((a) => a.kind === 'no_data'));
     expect(noData).toMatchObject({ kind: 'no_data', severity: 'warning', count: 1 });
+  });
+
+  it('raises rejected_rows as an error for a batch rejected whole: every row rejected, or a file error', async () => {
+    const rejectedRows = async () =>
+      (await alerts(`?experiment_id=${experimentId}&status=open`)).filter(
+        (a) => a.kind === 'rejected_rows',
+      );
+    const [before] = await rejectedRows();
+    expect(before).toMatchObject({ severity: 'warning', count: 1 });
+    const header = 'user_id,experiment_id,variant,event_type,timestamp,value';
+    const everyRowBad = Array.from(
+      { length: 4 },
+      (_, i) => `whole-${i},${experimentId},control,exposure,not-a-time,`,
+    );
+    await upload(`${[header, ...everyRowBad].join('\n')}\n`);
+    const [wholeRows] = await rejectedRows();
+    expect(wholeRows).toMatchObject({ id: before?.id, severity: 'error', count: 2 });
+    expect(wholeRows?.message).toBe(
+      'batch rejected whole: upload.csv: 100.0% of rows rejected (4 of 4), above the threshold of 5.0%',
+    );
+    const fileError = await api.api('/v1/ingest/events', {
+      method: 'POST',
+      body: 'user_id,variant\nu1,control\n',
+      headers: { 'content-type': 'text/csv' },
+    });
+    expect(fileError.status).toBe(422);
+    await api.stack.deps.bus.idle();
+    const [wholeFile] = await rejectedRows();
+    expect(wholeFile).toMatchObject({ id: before?.id, severity: 'error', count: 3 });
+    expect(wholeFile?.message).toMatch(/^batch rejected whole: .*experiment_id/);
   });
 });
 

@@ -391,4 +391,58 @@ describe('definition files under the lifecycle', () => {
     expect(refused.status).toBe(409);
     expect(refused.body.error).toMatch(/^experiment file-exp has run: variants are frozen/);
   });
+
+  it('applies a file of experiments: [...] whole, or none of it when one is refused', async () => {
+    const list = (secondStatus: string) =>
+      [
+        'experiments:',
+        '  - id: many-a',
+        '    name: first',
+        '    variants: [{key: control, weight: 50, control: true}, {key: b, weight: 50}]',
+        '  - id: many-b',
+        `    status: ${secondStatus}`,
+        '    variants: [{key: control, weight: 50, control: true}, {key: b, weight: 50}]',
+        '',
+      ].join('\n');
+    type Answer = {
+      experiments: { outcome: string; experiment: { experiment_id: string; status: string } }[];
+    };
+    const created = await api.api<Answer>('/v1/definitions', {
+      method: 'POST',
+      body: list('paused'),
+      headers: { 'content-type': 'application/yaml' },
+    });
+    expect(created.status).toBe(201);
+    expect(
+      created.body.experiments.map((e) => [
+        e.outcome,
+        e.experiment.experiment_id,
+        e.experiment.status,
+      ]),
+    ).toEqual([
+      ['created', 'many-a', 'running'],
+      ['created', 'many-b', 'paused'],
+    ]);
+
+    // The first experiment's change is legal, the second's move is not: nothing is written.
+    const refused = await api.api<{ error: string }>('/v1/definitions', {
+      method: 'POST',
+      body: list('draft').replace('name: first', 'name: renamed'),
+      headers: { 'content-type': 'application/yaml' },
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatch(/^experiment many-b cannot move from paused to draft/);
+    const first = await api.api<{ name: string; version: number }>('/v1/experiments/many-a');
+    expect([first.body.name, first.body.version]).toEqual(['first', 1]);
+
+    // The same file uploaded under definitions/ changes both.
+    const deps = api.stack.deps;
+    const next = list('running').replace('name: first', 'name: renamed');
+    await deps.blobs.write('raw', 'definitions/many.yaml', Buffer.from(next));
+    useStageDeps(deps);
+    await ingestStorageEvent(storageCloudEvent('raw', 'definitions/many.yaml'));
+    const a = await api.api<{ name: string; version: number }>('/v1/experiments/many-a');
+    const b = await api.api<{ status: string }>('/v1/experiments/many-b');
+    expect([a.body.name, a.body.version, b.body.status]).toEqual(['renamed', 2, 'running']);
+  });
 });

@@ -40,6 +40,7 @@ interface Summary {
   alpha: number;
   metrics: { name: string }[];
   models: { metric: string }[];
+  provenance: { request: { metrics: string[] | null; alpha: number | null } | null };
 }
 
 const outbox = async (jobId: string) =>
@@ -216,6 +217,8 @@ describe('POST /v1/analytics/run with metrics and ci', () => {
     expect(summary.body.alpha).toBe(0.1);
     expect(summary.body.metrics.map((metric) => metric.name)).toEqual(['conversion']);
     expect(summary.body.models.map((model) => model.metric)).toEqual(['conversion']);
+    // What abtest verify needs to recompute its fingerprint.
+    expect(summary.body.provenance.request).toEqual({ metrics: ['conversion'], alpha: 0.1 });
     const results = await server.api<{ analysis_id: string }>(
       `/v1/analytics/results/${experimentId}`,
     );
@@ -233,6 +236,7 @@ describe('POST /v1/analytics/run with metrics and ci', () => {
     expect(back.body.analysis_id).toBe(analysisId);
     expect(back.body.alpha).toBe(0.05);
     expect(back.body.metrics.map((metric) => metric.name)).toEqual(['conversion', 'revenue']);
+    expect(back.body.provenance.request).toBeNull();
   });
 
   it('asking for every metric at the defined level is the analysis of everything', async () => {
@@ -322,12 +326,20 @@ describe('POST /v1/model/train with a target and features', () => {
           stored.artifact_key,
         )
       ).toString('utf8'),
-    ) as { model_id: string; features: string[]; metric: string };
+    ) as {
+      model_id: string;
+      features: string[];
+      metric: string;
+      provenance: { fingerprint: string; inputs: unknown[] };
+    };
     expect([artifact.model_id, artifact.metric, artifact.features]).toEqual([
       result.model_id,
       'conversion',
       ['device', 'geo'],
     ]);
+    // The provenance block of the analysis it was fitted on.
+    expect(`an_${artifact.provenance.fingerprint.slice(0, 24)}`).toBe(analysisId);
+    expect(artifact.provenance.inputs.length).toBeGreaterThan(0);
     // The chain's models are what the summary shows.
     const summary = await server.api<Summary>(`/v1/experiments/${experimentId}/summary`);
     expect(summary.body.models.map((model) => model.metric)).toEqual(['conversion', 'revenue']);
@@ -347,5 +359,41 @@ describe('POST /v1/model/train with a target and features', () => {
       body: { experiment_id: experimentId, features: ['device'] },
     });
     expect(orphan.status).toBe(400);
+    expect(orphan.body.error).toBe('features: name the target they predict (target)');
+  });
+
+  it.each([
+    [{ target: 'conversion', features: 'device' }, /^features: /],
+    [{ target: 'conversion', features: ['device', ''] }, /^features\.1: /],
+    [{ target: '', features: ['device'] }, /^target: /],
+    [{ target: 7 }, /^target: /],
+  ])('answers 400 for the malformed training request %j', async (fields, message) => {
+    const response = await server.api<{ error: string }>('/v1/model/train', {
+      method: 'POST',
+      body: { experiment_id: experimentId, ...fields },
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.error).toMatch(message);
+  });
+
+  it('answers 404 for an unknown experiment, and starts no job for a refused request', async () => {
+    const before = await server.stack.deps.db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM jobs WHERE kind = 'training'",
+    );
+    const unknown = await server.api<{ error: string }>('/v1/model/train', {
+      method: 'POST',
+      body: { experiment_id: 'no-such-experiment', target: 'conversion', features: [] },
+    });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error).toBe('unknown experiment no-such-experiment');
+    const refused = await server.api('/v1/model/train', {
+      method: 'POST',
+      body: { experiment_id: experimentId, target: 'refunds', features: ['device'] },
+    });
+    expect(refused.status).toBe(400);
+    const after = await server.stack.deps.db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM jobs WHERE kind = 'training'",
+    );
+    expect(after.rows[0]?.n).toBe(before.rows[0]?.n);
   });
 });

@@ -5,7 +5,8 @@
  * PGlite's initdb takes seconds in WASM, so a new database starts from a template: the data
  * folder of a freshly initialised and migrated database, dumped once per user into their own
  * cache folder (`ABTEST_CACHE_DIR`, by default `~/.cache/abtest`; keyed by the PGlite version
- * and the migrations' text) and loaded in well under a second afterwards. A database is code
+ * and the migrations' text) and unpacked in well under a second afterwards (by abtest itself for a
+ * data folder, so the database is started once; by PGlite for `memory://`). A database is code
  * and data: a template is loaded only when it is a regular file owned by the user, in a folder
  * owned by the user, neither writable by anyone else (see template-file.ts). Migrations still run on every open; on a template they find
  * nothing to do. After a SIGKILL PGlite recovers from its write-ahead log on the next open
@@ -22,6 +23,7 @@ import { userCacheDir } from '../../config/load-config.ts';
 import type { Database, QueryResult, Queryable } from './database.ts';
 import { migrate, migrationsDir } from './migrate.ts';
 import { privateFolder, readPrivateFile, restrictTree, writePrivateFile } from './private-files.ts';
+import { extractTar } from './tar-archive.ts';
 
 /** Where a PGlite database finds its template. */
 export interface PgliteOptions {
@@ -54,8 +56,14 @@ export async function openPgliteDatabase(
     if (existsSync(dir) && (await readdir(dir)).length > 0) {
       throw new Error(`${dir} is neither empty nor a PGlite data folder; not touching it`);
     }
-    const created = await createDatabase(staging, migrations, templateDir);
-    await created.close();
+    // With a template, its files are unpacked and the database opened once, below; without
+    // one, a first instance initialises the database and makes the template.
+    const template = await readTemplate(migrations, templateDir);
+    if (template === undefined) {
+      await (await createDatabase(staging, migrations, templateDir)).close();
+    } else {
+      await extractTar(template, staging);
+    }
     await rm(dir, { recursive: true, force: true });
     await rename(staging, dir);
   }
@@ -74,9 +82,7 @@ async function createDatabase(
   migrations: string,
   templateDir: string,
 ): Promise<Database> {
-  await privateFolder(templateDir, 'the PGlite template folder');
-  const template = path.join(templateDir, await templateName(migrations));
-  const saved = await readPrivateFile(template, 'the PGlite template');
+  const saved = await readTemplate(migrations, templateDir);
   const pg =
     saved === undefined
       ? await PGlite.create(dir)
@@ -85,9 +91,26 @@ async function createDatabase(
   await migrate(db, migrations);
   if (saved === undefined) {
     const dump = await pg.dumpDataDir('none');
-    await writePrivateFile(template, Buffer.from(await dump.arrayBuffer()));
+    await writePrivateFile(
+      await templatePath(migrations, templateDir),
+      Buffer.from(await dump.arrayBuffer()),
+    );
   }
   return db;
+}
+
+/** The user's template for these migrations, when there is one. */
+async function readTemplate(
+  migrations: string,
+  templateDir: string,
+): Promise<Buffer<ArrayBuffer> | undefined> {
+  return readPrivateFile(await templatePath(migrations, templateDir), 'the PGlite template');
+}
+
+/** Where the template for these migrations is kept (its folder created 0700 when absent). */
+async function templatePath(migrations: string, templateDir: string): Promise<string> {
+  await privateFolder(templateDir, 'the PGlite template folder');
+  return path.join(templateDir, await templateName(migrations));
 }
 
 /**

@@ -20,7 +20,7 @@ import {
 import type { Logger } from '../../logging/logger.ts';
 import { deadLetterTopic, type Topic } from '../../messages/topics.ts';
 import type { Database } from '../database/database.ts';
-import { TransientError } from '../../errors/errors.ts';
+import { TransientError, ValidationError } from '../../errors/errors.ts';
 import type { EventBus } from './event-bus.ts';
 import { deliveryPolicy } from './event-bus.ts';
 import { unsentMessages } from './outbox.ts';
@@ -44,8 +44,22 @@ export interface PubSubBus extends EventBus {
   ensureTopic(name: string): Promise<PubSubTopic>;
   /** Creates a subscription when absent, with the dead-letter and retry policy (idempotent). */
   ensureSubscription(topic: Topic, name: string, pushEndpoint?: string): Promise<Subscription>;
+  /**
+   * Pulls a subscription that exists already (`name`, or `projects/P/subscriptions/S`; nothing
+   * is created): each message goes to `handler` and is acknowledged once the handler resolves,
+   * nacked (redelivered) when it throws. `close` stops it.
+   * @throws {ValidationError} when the subscription does not exist
+   */
+  consume(subscription: string, handler: (message: PulledMessage) => Promise<void>): Promise<void>;
   /** The underlying client, for inspection in tests. */
   readonly client: PubSub;
+}
+
+/** A message pulled from a subscription by {@link PubSubBus.consume}: its raw bytes. */
+export interface PulledMessage {
+  /** Pub/Sub's message id, the same on a redelivery. */
+  readonly id: string;
+  readonly data: Buffer;
 }
 
 /** Settings of the Pub/Sub bus. */
@@ -170,6 +184,24 @@ export function pubSubBus(db: Database, options: PubSubBusOptions): PubSubBus {
           }
         };
         void run();
+      });
+      subscription.on('error', (error) =>
+        options.logger.error('subscription error', { subscription: name, error }),
+      );
+      listening.push(subscription);
+    },
+    async consume(name, handler) {
+      const subscription = client.subscription(name);
+      const [exists] = await subscription.exists();
+      if (!exists) throw new ValidationError(`Pub/Sub subscription ${name} does not exist`, 404);
+      subscription.on('message', (message) => {
+        handler({ id: message.id, data: message.data }).then(
+          () => message.ack(),
+          (error: unknown) => {
+            options.logger.warn('message not applied, nacked', { subscription: name, error });
+            message.nack();
+          },
+        );
       });
       subscription.on('error', (error) =>
         options.logger.error('subscription error', { subscription: name, error }),

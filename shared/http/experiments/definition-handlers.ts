@@ -2,17 +2,18 @@
  * Experiments defined and run over the API: `POST /v1/experiments` (201, a draft; 409 when the
  * id exists), `PATCH /v1/experiments/{id}` (a JSON merge patch), `PUT .../status` (a move of
  * the lifecycle), `GET .../audit` (the log, oldest first) and `POST /v1/definitions` (a YAML or
- * JSON definition file, with the same effect as one uploaded under `definitions/`). Every
+ * JSON definition file, with the same effect as one uploaded under `definitions/`; a file of
+ * `experiments: [...]` is applied whole or not at all and answers `{"experiments": [...]}`). Every
  * change answers with the experiment as it now is; the audit log names the caller's token.
  */
 import { z } from 'zod';
-import { parseExperimentDefinition } from '../../analysis/experiment-definition.ts';
+import { parseExperimentDefinitions } from '../../analysis/definitions-file.ts';
 import { ValidationError } from '../../errors/errors.ts';
 import { auditEntries } from '../../store/audit-records.ts';
 import type { ChangeActor } from '../../store/audit-records.ts';
 import { applyAllocation } from '../../stages/allocation-change.ts';
 import {
-  applyDefinitionFile,
+  applyDefinitionFiles,
   changeStatus,
   createExperiment,
   patchExperiment,
@@ -143,7 +144,9 @@ export async function getAudit(context: RouteContext): Promise<void> {
 /**
  * `POST /v1/definitions`: a definition file (YAML or JSON) written as if uploaded under
  * `definitions/`: it creates its experiment (in the status it names, `running` by default) or
- * changes it under the lifecycle's checks.
+ * changes it under the lifecycle's checks. A file of `experiments: [...]` does so for each, in
+ * one transaction, and answers `{"experiments": [{outcome, experiment}]}` (201 when every one
+ * was created).
  * @param context - the request
  * @example await postDefinition(context)
  */
@@ -158,18 +161,26 @@ export async function postDefinition(context: RouteContext): Promise<void> {
   }
   const text = await readBodyText(context.req, maxDefinitionBytes);
   if (text.trim() === '') throw new ValidationError('the request body is empty', 400);
-  const definition = parseExperimentDefinition(text, 'the definition');
-  const outcome = await applyDefinitionFile(context.deps, definition, {
+  const file = parseExperimentDefinitions(text, 'the definition');
+  const outcomes = await applyDefinitionFiles(context.deps, file.definitions, {
     tokenName: context.caller.tokenName,
     source: 'POST /v1/definitions',
   });
-  const experiment = await experimentView(context.deps.db, definition.id);
-  sendJson(
-    context.res,
-    outcome === 'created' ? 201 : 200,
-    { outcome, experiment },
-    { location: experimentPath(definition.id) },
+  const answers = await Promise.all(
+    file.definitions.map(async (definition, index) => ({
+      outcome: outcomes[index],
+      experiment: await experimentView(context.deps.db, definition.id),
+    })),
   );
+  const created = outcomes.every((outcome) => outcome === 'created');
+  const [single] = file.definitions;
+  if (file.list || single === undefined) {
+    sendJson(context.res, created ? 201 : 200, { experiments: answers });
+  } else {
+    sendJson(context.res, created ? 201 : 200, answers[0], {
+      location: experimentPath(single.id),
+    });
+  }
 }
 
 function apiActor(context: RouteContext): ChangeActor {

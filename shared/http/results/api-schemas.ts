@@ -161,7 +161,20 @@ export const analyticsResultsSchema = z.object({
   metrics: z.array(metricResultSchema),
   links: reportLinksSchema,
   /** The analysis's charts (SVG): a signed URL on Cloud Storage, else the API's download path. */
-  plots: z.array(z.object({ name: z.string(), url: z.string() })),
+  plots: z
+    .array(
+      z.object({
+        name: z.string().meta({ description: 'The file name, e.g. `forest-conversion.svg`.' }),
+        url: z.string().meta({
+          description:
+            "Where to download it (image/svg+xml) with the same auth: a V4 signed URL on Cloud Storage, else this API's path /v1/experiments/{experiment_id}/analyses/{analysis_id}/plots/{name}.",
+        }),
+      }),
+    )
+    .meta({
+      description:
+        "The analysis's charts, written as SVG under plots/<experiment_id>/<analysis_id>/ in the artifacts bucket: a forest plot and the cumulative lift per metric, and the sequential band when there is one.",
+    }),
 });
 export type AnalyticsResults = z.infer<typeof analyticsResultsSchema>;
 

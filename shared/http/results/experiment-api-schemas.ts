@@ -190,11 +190,20 @@ export const eventsRejectionSchema = z.object({
   errors: z.array(rowErrorSchema),
 });
 
-/** `POST /v1/definitions`: what the file did, and the experiment. */
-export const definitionOutcomeSchema = z.object({
+/** What a definition did to its experiment, and the experiment. */
+const oneDefinitionOutcome = z.object({
   outcome: z.enum(['created', 'changed', 'unchanged']),
   experiment: experimentSchema,
 });
+
+/**
+ * `POST /v1/definitions`: a file of one definition answers its outcome; a file of
+ * `experiments: [...]` answers each one's, in file order.
+ */
+export const definitionOutcomeSchema = z.union([
+  oneDefinitionOutcome,
+  z.object({ experiments: z.array(oneDefinitionOutcome) }),
+]);
 
 /**
  * Parses a body with a schema.

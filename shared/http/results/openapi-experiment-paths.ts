@@ -229,7 +229,7 @@ export const openApiExperimentPaths: Readonly<
     post: {
       summary: 'Upload a definition file',
       description:
-        'YAML or JSON, with the effect of a file under `definitions/`: a new experiment is created in the status the file names (`running` when none), an existing one changed under the same checks as the API (a status that differs is a move of the lifecycle).',
+        'YAML or JSON, with the effect of a file under `definitions/`: a new experiment is created in the status the file names (`running` when none), an existing one changed under the same checks as the API (a status that differs is a move of the lifecycle). A file of `experiments: [...]` is applied in one transaction, every experiment or none (the first refusal answers), and answers `{"experiments": [...]}`, an outcome per experiment in file order.',
       tags: ['experiments'],
       requestBody: {
         required: true,
@@ -241,8 +241,11 @@ export const openApiExperimentPaths: Readonly<
         ),
       },
       responses: {
-        '201': json('DefinitionOutcome', 'A new experiment.'),
-        '200': json('DefinitionOutcome', 'An experiment changed, or unchanged.'),
+        '201': json('DefinitionOutcome', 'A new experiment (of a list: every one new).'),
+        '200': json(
+          'DefinitionOutcome',
+          'An experiment changed, or unchanged (of a list: not every one new).',
+        ),
         '400': error('Empty, or not YAML or JSON.'),
         '409': error('An illegal move of the lifecycle, or a frozen field changed.'),
         '413': error('Larger than 1 MiB.'),

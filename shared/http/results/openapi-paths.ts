@@ -208,7 +208,7 @@ export const openApiPaths: Readonly<Record<string, Readonly<Record<string, OpenA
     get: {
       summary: 'Statistics of the latest analysis',
       description:
-        'Per metric: variants with means and intervals; comparisons with p-values (raw and Benjamini-Hochberg adjusted), differences and relative lifts with intervals; links to the reports.',
+        'Per metric: variants with means and intervals; comparisons with p-values (raw and Benjamini-Hochberg adjusted), differences and relative lifts with intervals; links to the reports; `plots`, its charts as SVG (`image/svg+xml`) with their download URLs.',
       tags: ['analytics'],
       parameters: [experimentId],
       responses: {

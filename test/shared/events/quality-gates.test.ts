@@ -11,14 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAdapters, type Adapters } from '../../../shared/adapters/open-adapters.ts';
 import { checkDefinition } from '../../../shared/analysis/experiment-definition.ts';
 import { loadConfig } from '../../../shared/config/load-config.ts';
-import { hashFile } from '../../../shared/events/hash-file.ts';
 import { rangeText } from '../../../shared/events/quality-gates.ts';
 import { createLogger } from '../../../shared/logging/logger.ts';
-import { findBatch } from '../../../shared/store/batch-records.ts';
 import { insertExperiment } from '../../../shared/store/experiment-records.ts';
-import { ingestUpload } from '../../../shared/stages/ingest.ts';
 import type { StageDeps } from '../../../shared/stages/stage-deps.ts';
-import { validateBatch } from '../../../shared/stages/validate.ts';
+import { validatedBatch } from '../../support/validated-batch.ts';
 
 let dataDir = '';
 let adapters: Adapters;
@@ -57,24 +54,7 @@ const row = (i: number, experiment: string, value: string, price: string) =>
 async function validated(name: string, rows: readonly string[]) {
   const file = path.join(dataDir, name);
   await writeFile(file, [header, ...rows, ''].join('\n'));
-  const { sha256, bytes } = await hashFile(file);
-  const { batch } = await ingestUpload(deps, {
-    content: file,
-    source: name,
-    format: 'csv',
-    contentHash: sha256,
-    byteSize: bytes,
-  });
-  await validateBatch(deps, batch.batch_id);
-  const outcome = await findBatch(deps.db, batch.batch_id);
-  if (outcome === undefined) throw new Error('no batch');
-  return outcome as typeof outcome & {
-    rows_read: number;
-    accepted: number;
-    rejected: number;
-    errors: { line: number | null; column: string | null; value: string | null; reason: string }[];
-    error_message: string | null;
-  };
+  return validatedBatch(deps, file, name);
 }
 
 describe('quality gates', () => {

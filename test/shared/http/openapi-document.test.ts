@@ -71,7 +71,10 @@ describe('the OpenAPI document', () => {
     expect(JSON.stringify(schema.properties.provenance)).toContain(
       '"#/components/schemas/Provenance"',
     );
-    const provenance = document.components.schemas.Provenance as { required: string[] };
+    const provenance = document.components.schemas.Provenance as {
+      required: string[];
+      properties: Record<string, unknown>;
+    };
     expect(provenance.required).toEqual([
       'abtest_version',
       'engine',
@@ -79,8 +82,13 @@ describe('the OpenAPI document', () => {
       'definition_version',
       'inputs',
       'computed_at',
+      'request',
       'fingerprint',
     ]);
+    const request = JSON.stringify(provenance.properties.request);
+    expect(request).toContain('"metrics"');
+    expect(request).toContain('"alpha"');
+    expect(request).toContain('POST /v1/analytics/run');
   });
 });
 

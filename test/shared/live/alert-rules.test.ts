@@ -108,6 +108,20 @@ describe('rejectedRowsSignal and noDataSignal', () => {
     expect(rejectedRowsSignal({ ...batch, rows_read: 0, rejected: 0 }, 0.05)).toBeUndefined();
   });
 
+  it('raises rejected_rows as an error for a batch rejected whole, even with no row read', () => {
+    const unreadable = { batch_id: 'b_2', source: 'f.csv', rows_read: null, rejected: null };
+    expect(rejectedRowsSignal(unreadable, 0.05)).toBeUndefined();
+    expect(
+      rejectedRowsSignal({ ...unreadable, rejected_whole: 'f.csv: not UTF-8 (byte 12)' }, 0.05),
+    ).toEqual({
+      kind: 'rejected_rows',
+      metric: '',
+      severity: 'error',
+      message: 'batch rejected whole: f.csv: not UTF-8 (byte 12)',
+      details: { batch_id: 'b_2', rejected: null, rows_read: null, rejected_whole: true },
+    });
+  });
+
   it('raises no_data after the given hours without an event', () => {
     const last = new Date('2026-01-01T00:00:00Z');
     expect(noDataSignal(last, new Date('2026-01-01T23:59:59Z'), 24)).toBeUndefined();

@@ -14,6 +14,8 @@ import {
 } from '../../../shared/provenance/analysis-fingerprint.ts';
 import {
   experimentFingerprint,
+  provenanceRequest,
+  requestOfProvenance,
   type AnalysedExperiment,
 } from '../../../shared/provenance/analysis-provenance.ts';
 
@@ -126,6 +128,31 @@ describe('the fingerprint', () => {
       experimentFingerprint({ ...experiment, experiment_id: 'other' }, inputs, version),
     ).not.toBe(base);
     expect(experimentFingerprint(experiment, inputs, 'b'.repeat(64))).not.toBe(base);
+  });
+
+  it('changes with what an analytics/run request narrowed, not with the order of its metrics', () => {
+    const asked = (request: { metrics?: string[]; alpha?: number }) =>
+      experimentFingerprint(experiment, inputs, version, request);
+    const subset = asked({ metrics: ['revenue', 'conversion'] });
+    expect(asked({})).toBe(base);
+    expect(subset).not.toBe(base);
+    expect(asked({ metrics: ['conversion', 'revenue', 'conversion'] })).toBe(subset);
+    expect(asked({ metrics: ['conversion'] })).not.toBe(subset);
+    expect(asked({ alpha: 0.1 })).not.toBe(base);
+    expect(asked({ alpha: 0.1 })).not.toBe(asked({ alpha: 0.1, metrics: ['conversion'] }));
+  });
+
+  it('records the request in provenance so that the fingerprint can be recomputed from it', () => {
+    expect(provenanceRequest({})).toBeNull();
+    const member = provenanceRequest({ metrics: ['revenue', 'conversion'], alpha: 0.1 });
+    expect(member).toEqual({ metrics: ['conversion', 'revenue'], alpha: 0.1 });
+    expect(provenanceRequest({ alpha: 0.2 })).toEqual({ metrics: null, alpha: 0.2 });
+    expect(requestOfProvenance(null)).toEqual({});
+    expect(requestOfProvenance({ metrics: null, alpha: 0.2 })).toEqual({ alpha: 0.2 });
+    const request = { metrics: ['revenue', 'conversion'], alpha: 0.1 };
+    expect(experimentFingerprint(experiment, inputs, version, requestOfProvenance(member))).toBe(
+      experimentFingerprint(experiment, inputs, version, request),
+    );
   });
 
   it('does not change with the experiment version alone (a status change)', () => {

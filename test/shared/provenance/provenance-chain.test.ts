@@ -18,6 +18,8 @@ import { writeGeneratedFile } from '../../../shared/generate/write-generated-fil
 import { runFiles } from '../../../shared/local/run-files.ts';
 import { analysisVersion } from '../../../shared/provenance/analysis-version.ts';
 import type { ExperimentResult } from '../../../shared/result/result-document.ts';
+import { analyzeExperiment } from '../../../shared/stages/analyze.ts';
+import { experimentSummary } from '../../../shared/store/experiment-summary.ts';
 import { verifyExperiment } from '../../../shared/store/verify-provenance.ts';
 import { openLocalStack, type LocalStack } from '../../support/local-stack.ts';
 
@@ -141,6 +143,27 @@ describe('provenance', () => {
   });
 });
 
+/** Flips one byte near the end of a batch's stored raw bytes. */
+async function changeOneRawByte(stack: LocalStack, batchId: string): Promise<void> {
+  const raw = await stack.deps.db.query<{ raw_key: string }>(
+    'SELECT raw_key FROM ingest_batches WHERE batch_id = $1',
+    [batchId],
+  );
+  const { raw: bucket } = stack.deps.config.buckets;
+  const file = path.join(stack.dataDir, 'buckets', bucket, raw.rows[0]?.raw_key ?? '');
+  const bytes = await readFile(file);
+  bytes[bytes.length - 2] = bytes[bytes.length - 2] === 0x31 ? 0x32 : 0x31;
+  await writeFile(file, bytes);
+}
+
+/** The reason verify gives for an input whose bytes changed. */
+const changedBytes = (input: { batch_id: string; sha256: string } | undefined) =>
+  expect.stringMatching(
+    new RegExp(
+      `^batch ${input?.batch_id} \\(.*part-\\d\\.csv\\): its raw bytes changed \\(sha256 ${input?.sha256.slice(0, 12)}… recorded, [0-9a-f]{12}… stored\\)$`,
+    ),
+  );
+
 describe('verifyExperiment', () => {
   it('matches, then names the batch whose bytes changed, then the definition that changed', async () => {
     const { stack, experiment } = await analyse(parts, definitionWith(0.05));
@@ -167,31 +190,52 @@ describe('verifyExperiment', () => {
     ]);
 
     const input = experiment.provenance?.inputs[0];
-    const raw = await db.query<{ raw_key: string }>(
-      'SELECT raw_key FROM ingest_batches WHERE batch_id = $1',
-      [input?.batch_id],
-    );
-    const file = path.join(
-      stack.dataDir,
-      'buckets',
-      config.buckets.raw,
-      raw.rows[0]?.raw_key ?? '',
-    );
-    const bytes = await readFile(file);
-    bytes[bytes.length - 2] = bytes[bytes.length - 2] === 0x31 ? 0x32 : 0x31;
-    await writeFile(file, bytes);
-    const tampered = await check();
-    expect(tampered.matches).toBe(false);
-    expect(tampered.reasons).toHaveLength(1);
-    expect(tampered.reasons[0]).toMatch(
-      new RegExp(
-        `^batch ${input?.batch_id} \\(.*part-\\d\\.csv\\): its raw bytes changed \\(sha256 ${input?.sha256.slice(0, 12)}… recorded, [0-9a-f]{12}… stored\\)$`,
-      ),
-    );
+    await changeOneRawByte(stack, input?.batch_id ?? '');
+    expect(await check()).toMatchObject({ matches: false, reasons: [changedBytes(input)] });
 
     expect(
       (await verifyExperiment(db, blobs, config.buckets, { ...experiment, provenance: null }))
         .reasons,
     ).toEqual(['it has no provenance (analysed before abtest recorded it)']);
+  });
+
+  it('recomputes an analysis an analytics/run request narrowed to some metrics and another alpha', async () => {
+    const { stack, experiment: whole } = await analyse(parts, definitionWith(0.05));
+    const { db, blobs, config } = stack.deps;
+    expect(whole.provenance?.request).toBeNull();
+    await analyzeExperiment(
+      stack.deps,
+      'checkout-redesign',
+      { kind: 'rerun', triggerId: 'subset' },
+      { metrics: ['conversion'], alpha: 0.1 },
+    );
+    const subset = await experimentSummary(db, blobs, config.buckets, 'checkout-redesign');
+    if (subset?.provenance == null) throw new Error('no subset analysis');
+    expect(subset.metrics.map((metric) => metric.name)).toEqual(['conversion']);
+    expect(subset.alpha).toBe(0.1);
+    expect(subset.provenance.request).toEqual({ metrics: ['conversion'], alpha: 0.1 });
+    expect(subset.analysis_id).toBe(`an_${subset.provenance.fingerprint.slice(0, 24)}`);
+    expect(subset.provenance.fingerprint).not.toBe(whole.provenance?.fingerprint);
+    const check = (experiment: ExperimentResult) =>
+      verifyExperiment(db, blobs, config.buckets, experiment);
+
+    expect(await check(subset)).toEqual({
+      experiment_id: 'checkout-redesign',
+      analysis_id: subset.analysis_id,
+      matches: true,
+      fingerprint: subset.provenance.fingerprint,
+      reasons: [],
+    });
+    // Without the request it recorded, the same inputs give the whole analysis' fingerprint.
+    const forgotten = await check({
+      ...subset,
+      provenance: { ...subset.provenance, request: null },
+    });
+    expect(forgotten.matches).toBe(false);
+    expect(forgotten.fingerprint).toBe(whole.provenance?.fingerprint);
+
+    const input = subset.provenance.inputs[1];
+    await changeOneRawByte(stack, input?.batch_id ?? '');
+    expect(await check(subset)).toMatchObject({ matches: false, reasons: [changedBytes(input)] });
   });
 });

@@ -148,6 +148,7 @@ describe('renderReportPdf content', () => {
           analysis_version: 'f'.repeat(64),
           definition_version: null,
           inputs: [],
+          request: null,
           computed_at: input.experiment.computed_at,
           fingerprint,
         },

@@ -303,6 +303,7 @@ describe('the provenance row', () => {
     analysis_version: 'a'.repeat(64),
     definition_version: 3,
     inputs: [{ batch_id: 'b_1', source: 'events.csv', sha256: 'b'.repeat(64), accepted: 10 }],
+    request: null,
     computed_at: '2026-01-01T00:00:00.000Z',
     fingerprint: `0123456789abcdef01234567${'c'.repeat(40)}`,
   };
