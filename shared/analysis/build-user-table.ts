@@ -94,25 +94,28 @@ export async function buildUserFrame(
   const exposed = exposures.filter(plan.singleVariant);
   const entries = exposed.select('user_id', '__exposed_at').lazy();
   let users = exposed.lazy().select('user_id', 'variant', '__exposed_at', ...attributes);
-  for (const step of plan.metricEvents) {
-    const perUser = inWindow
+  // Each metric's (and each CUPED lookback's) facts per user: the events of its type that
+  // count, against the user's first exposure, grouped by user and joined on.
+  const perUserFacts = (
+    source: pl.LazyDataFrame,
+    step: { readonly isEventType: pl.Expr; readonly facts: readonly pl.Expr[] },
+    counts: pl.Expr,
+  ) =>
+    source
       .filter(step.isEventType)
       .select('user_id', 'timestamp', 'value')
       .join(entries, { on: 'user_id', how: 'inner' })
-      .filter(plan.afterExposure)
+      .filter(counts)
       .groupBy('user_id')
       .agg(...step.facts);
-    users = users.join(perUser, { on: 'user_id', how: 'left' });
+  for (const step of plan.metricEvents) {
+    users = users.join(perUserFacts(inWindow, step, plan.afterExposure), {
+      on: 'user_id',
+      how: 'left',
+    });
   }
   for (const step of plan.preExposureEvents) {
-    const perUser = scan
-      .filter(step.isEventType)
-      .select('user_id', 'timestamp', 'value')
-      .join(entries, { on: 'user_id', how: 'inner' })
-      .filter(step.inLookback)
-      .groupBy('user_id')
-      .agg(...step.facts);
-    users = users.join(perUser, { on: 'user_id', how: 'left' });
+    users = users.join(perUserFacts(scan, step, step.inLookback), { on: 'user_id', how: 'left' });
   }
   const settings = modelSettings(definition);
   const derived = settings.derived ? [derivedCovariates(scan, entries, settings.lookbackDays)] : [];

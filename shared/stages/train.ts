@@ -25,6 +25,7 @@ import {
   type AnalysisRecord,
 } from '../store/analysis-records.ts';
 import { findExperiment } from '../store/experiment-records.ts';
+import { insertModel } from '../store/model-records.ts';
 import { updateJob } from '../store/job-records.ts';
 import { modelKey, userTableKey } from '../store/storage-layout.ts';
 import type { StageDeps } from './stage-deps.ts';
@@ -152,21 +153,17 @@ export async function trainAnalysis(deps: StageDeps, payload: AnalysisCompleted)
   );
   await deps.db.transaction(async (tx) => {
     for (const { modelId, key, model, features: fitted } of stored) {
-      await tx.query(
-        `INSERT INTO models (model_id, experiment_id, analysis_id, metric, document, artifact_key,
-           features, requested, artifact_uri)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, false, $8) ON CONFLICT DO NOTHING`,
-        [
-          modelId,
-          payload.experiment_id,
-          payload.analysis_id,
-          model.metric,
-          JSON.stringify(model),
-          key,
-          JSON.stringify(fitted),
-          deps.blobs.uri(deps.config.buckets.artifacts, key),
-        ],
-      );
+      await insertModel(tx, {
+        modelId,
+        experimentId: payload.experiment_id,
+        analysisId: payload.analysis_id,
+        metric: model.metric,
+        document: model,
+        artifactKey: key,
+        artifactUri: deps.blobs.uri(deps.config.buckets.artifacts, key),
+        features: fitted,
+        requested: false,
+      });
     }
     await enqueueMessage(tx, topics.modelTrained, { ...payload }, payload.analysis_id);
     await updateJob(tx, payload.job_id, 'completed', {
@@ -231,21 +228,17 @@ async function trainRequested(
     analysis.document.provenance ?? null,
   );
   await deps.db.transaction(async (tx) => {
-    await tx.query(
-      `INSERT INTO models (model_id, experiment_id, analysis_id, metric, document, artifact_key,
-         features, requested, artifact_uri)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, true, $8) ON CONFLICT DO NOTHING`,
-      [
-        modelId,
-        payload.experiment_id,
-        payload.analysis_id,
-        target,
-        JSON.stringify(model),
-        stored.key,
-        JSON.stringify(requested),
-        deps.blobs.uri(deps.config.buckets.artifacts, stored.key),
-      ],
-    );
+    await insertModel(tx, {
+      modelId,
+      experimentId: payload.experiment_id,
+      analysisId: payload.analysis_id,
+      metric: target,
+      document: model,
+      artifactKey: stored.key,
+      artifactUri: deps.blobs.uri(deps.config.buckets.artifacts, stored.key),
+      features: requested,
+      requested: true,
+    });
     await updateJob(tx, payload.job_id, 'completed', {
       result: trainingResult(deps, modelId, model, stored.key, requested),
     });
