@@ -136,7 +136,10 @@ export async function runCommand(args: readonly string[]): Promise<number> {
       return 2;
     }
     const deps = { ...adapters, bus: adapters.bus as InProcessBus, config, logger };
-    await subscribeChain(deps);
+    // A one-shot run has no live experiment to watch: the monitor (posteriors folded per user,
+    // time windows, rejected_rows alerts) is for `abtest serve` and the cloud, and at 10M events
+    // it costs more than the rest of the chain.
+    await subscribeChain(deps, ['monitor']);
     const { document, problems } = await runFiles(
       deps,
       files.map((path) => {

@@ -157,12 +157,18 @@ export async function supersededBatch(
 }
 
 /**
- * Subscribes every stage of the chain to the bus.
+ * Subscribes the stages of the chain to the bus.
  * @param deps - the ports; `deps.bus` receives the subscriptions
+ * @param without - functions left out (`abtest run`, a one-shot batch job, leaves out the live
+ *   layer's `monitor`)
  * @example await subscribeChain(deps)
  */
-export async function subscribeChain(deps: StageDeps): Promise<void> {
+export async function subscribeChain(
+  deps: StageDeps,
+  without: readonly ChainSubscription['functionName'][] = [],
+): Promise<void> {
   for (const subscription of chainSubscriptions) {
+    if (without.includes(subscription.functionName)) continue;
     await deps.bus.subscribe(
       subscription.topic,
       subscription.name,
